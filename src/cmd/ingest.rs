@@ -1,0 +1,87 @@
+//! `kbctl ingest`: read documents into the index and print what changed.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{IngestArgs, SummaryFormat};
+use crate::config::Settings;
+use crate::embed;
+use crate::index::store::EmbedderInfo;
+use crate::index::{self, IngestOptions, Store};
+use crate::progress::Progress;
+
+pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let spec = embed::resolve(settings.embedder_name(), &settings.home)?;
+    let info = EmbedderInfo {
+        id: spec.id(),
+        dim: spec.dim(),
+    };
+    let store = Store::new(&settings.index);
+    let options = IngestOptions {
+        rebuild: args.rebuild,
+        chunk_chars: settings.config.ingest.chunk_chars,
+        batch_size: settings.config.ingest.batch_size,
+    };
+    let load = || {
+        embed::load(
+            &spec,
+            settings.config.onnxruntime.as_deref(),
+            &settings.home,
+            settings.threads,
+        )
+    };
+    let summary = index::ingest(
+        &store,
+        &args.paths,
+        &info,
+        load,
+        &options,
+        &Progress::new(settings.quiet),
+    )?;
+
+    for issue in &summary.issues {
+        eprintln!("kbctl: skipped: {issue}");
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        SummaryFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &summary)?;
+            writeln!(out)?;
+        }
+        SummaryFormat::Table => {
+            writeln!(
+                out,
+                "ingested {} documents into {} (generation {}): {} added, {} updated, {} removed, {} unchanged{}; {} chunks, {} vectors embedded, {} reused; {:.2}s",
+                summary.documents,
+                summary.index.display(),
+                summary.generation,
+                summary.added,
+                summary.updated,
+                summary.removed,
+                summary.skipped,
+                if summary.kept > 0 {
+                    format!(", {} kept from unreadable files", summary.kept)
+                } else {
+                    String::new()
+                },
+                summary.chunks,
+                summary.vectors_embedded,
+                summary.vectors_reused,
+                summary.seconds
+            )?;
+            if !summary.issues.is_empty() {
+                writeln!(
+                    out,
+                    "{} input problems (listed on stderr)",
+                    summary.issues.len()
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if summary.issues.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,71 @@
+//! Error kinds that decide the exit code: user mistakes (1) versus internal failures (2).
+
+use std::path::PathBuf;
+
+/// A failure caused by the user's input or environment, reported with exit code 1.
+///
+/// Everything else that bubbles up as an `anyhow::Error` is an internal error (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    /// A file or option the user gave is wrong; the message says which and why.
+    #[error("{0}")]
+    Invalid(String),
+    /// Something kbctl needs is not installed or not where it looked.
+    #[error("{what} not found\n{help}")]
+    Missing { what: String, help: String },
+    /// The index on disk was built differently from what this run would build.
+    #[error(
+        "index at {path} was built {found}, but this run uses {wanted}: re-ingest with --rebuild"
+    )]
+    IndexMismatch {
+        path: PathBuf,
+        found: String,
+        wanted: String,
+    },
+    /// No index where one was expected.
+    #[error("no index at {0}: run `kbctl ingest PATH...` first (or pass --index)")]
+    NoIndex(PathBuf),
+}
+
+/// A problem with one input record (a document, a FAQ row, later a ticket): located, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputIssue {
+    pub path: PathBuf,
+    /// 1-based line number where the problem is, when there is one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl InputIssue {
+    pub fn new(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// True when `err` (or anything in its chain) is a broken pipe: the reader went away, exit quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// True when the failure is the user's to fix (exit code 1) rather than an internal error.
+pub fn is_user_error(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|cause| cause.downcast_ref::<UserError>().is_some())
+}

@@ -1,0 +1,182 @@
+//! The BM25 side of the index: a tantivy schema with per-language title and body fields, writing and querying it.
+//!
+//! Each chunk goes into the fields of its own language (analysed with that language's
+//! stemmer); a query is analysed by all three analysers and run against all fields, so a
+//! query needs no language detection to find documents in its own language. Queries are
+//! built from terms, never parsed: ticket text is data, not query syntax.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Context;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
+
+use super::analysis::{analyzer, analyzer_name};
+use crate::corpus::Chunk;
+use crate::lang::Lang;
+
+/// Weight of a match in the title field (title, heading path, FAQ questions, tags) over the body.
+const TITLE_BOOST: f32 = 1.5;
+const WRITER_MEMORY: usize = 50_000_000;
+
+struct LangFields {
+    lang: Lang,
+    title: Field,
+    body: Field,
+}
+
+struct Fields {
+    row: Field,
+    langs: Vec<LangFields>,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let row = builder.add_u64_field("row", NumericOptions::default().set_stored());
+    let langs = Lang::ANALYSED
+        .iter()
+        .map(|&lang| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer_name(lang))
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            );
+            LangFields {
+                lang,
+                title: builder.add_text_field(&format!("title_{}", lang.code()), options.clone()),
+                body: builder.add_text_field(&format!("body_{}", lang.code()), options),
+            }
+        })
+        .collect();
+    (builder.build(), Fields { row, langs })
+}
+
+fn tokenizers() -> TokenizerManager {
+    let manager = TokenizerManager::default();
+    for lang in Lang::ANALYSED {
+        manager.register(analyzer_name(lang), analyzer(lang));
+    }
+    manager
+}
+
+/// Write the BM25 index of `chunks` (row i = chunks[i]) into `dir`.
+pub fn write(dir: &Path, chunks: &[Chunk]) -> anyhow::Result<()> {
+    let (schema, fields) = schema();
+    let index = Index::builder()
+        .schema(schema)
+        .tokenizers(tokenizers())
+        .create_in_dir(dir)
+        .with_context(|| format!("creating the BM25 index in {}", dir.display()))?;
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)
+        .context("opening the BM25 index writer")?;
+    for (row, chunk) in chunks.iter().enumerate() {
+        let lang = chunk.language.analysis();
+        let f = fields
+            .langs
+            .iter()
+            .find(|f| f.lang == lang)
+            .context("internal: no fields for the chunk's language")?;
+        let mut title = chunk.heading_path();
+        for extra in chunk.questions.iter().chain(&chunk.tags) {
+            title.push('\n');
+            title.push_str(extra);
+        }
+        writer.add_document(doc!(
+            fields.row => row as u64,
+            f.title => title,
+            f.body => chunk.plain_text(),
+        ))?;
+    }
+    writer.commit().context("committing the BM25 index")?;
+    writer
+        .wait_merging_threads()
+        .context("finishing BM25 merges")?;
+    Ok(())
+}
+
+/// An open BM25 index.
+pub struct Bm25 {
+    reader: IndexReader,
+    fields: Fields,
+    analyzers: Vec<(Lang, TextAnalyzer)>,
+}
+
+impl Bm25 {
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let mut index = Index::open_in_dir(dir)
+            .with_context(|| format!("opening the BM25 index in {}", dir.display()))?;
+        index.set_tokenizers(tokenizers());
+        let (_, fields) = schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening a BM25 reader")?;
+        let analyzers = Lang::ANALYSED.iter().map(|&l| (l, analyzer(l))).collect();
+        Ok(Self {
+            reader,
+            fields,
+            analyzers,
+        })
+    }
+
+    /// The best `limit` chunk rows for `text`, with their BM25 scores, best first.
+    pub fn search(&mut self, text: &str, limit: usize) -> anyhow::Result<Vec<(usize, f32)>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (lang, analyzer) in &mut self.analyzers {
+            let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {
+                continue;
+            };
+            let mut seen = HashSet::new();
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                if !seen.insert(token.text.clone()) {
+                    continue;
+                }
+                let title = TermQuery::new(
+                    Term::from_field_text(f.title, &token.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                let body = TermQuery::new(
+                    Term::from_field_text(f.body, &token.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)),
+                ));
+                clauses.push((Occur::Should, Box::new(body)));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
+            )
+            .context("BM25 search")?;
+        let mut rows = Vec::with_capacity(top.len());
+        let mut best: HashMap<usize, f32> = HashMap::new();
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).context("reading a BM25 hit")?;
+            let row = doc
+                .get_first(self.fields.row)
+                .and_then(|v| v.as_u64())
+                .context("BM25 hit without a row")? as usize;
+            if best.insert(row, score).is_none() {
+                rows.push((row, score));
+            }
+        }
+        Ok(rows)
+    }
+}

@@ -1,0 +1,266 @@
+//! Ingest: documents -> chunks -> vectors + BM25 -> a new generation, reusing every vector whose text did not change.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::store::{
+    self, DocEntry, EmbedderInfo, GenerationData, Manifest, SCHEMA_VERSION, Store, TANTIVY_DIR,
+    View,
+};
+use crate::corpus::{self, Chunk, Document};
+use crate::embed::Embedder;
+use crate::error::{InputIssue, UserError};
+use crate::progress::Progress;
+
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub rebuild: bool,
+    pub chunk_chars: usize,
+    pub batch_size: usize,
+}
+
+/// What an ingest did, for the summary line and `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestSummary {
+    pub index: PathBuf,
+    pub generation: u64,
+    pub files: usize,
+    pub documents: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    /// Unchanged documents: nothing re-embedded.
+    pub skipped: usize,
+    /// Documents kept from the previous index because their file could not be read this time.
+    pub kept: usize,
+    pub chunks: usize,
+    pub vectors_embedded: usize,
+    pub vectors_reused: usize,
+    pub embedder: String,
+    pub seconds: f64,
+    pub issues: Vec<InputIssue>,
+}
+
+/// Build the next generation of the index from `paths` and publish it atomically.
+pub fn ingest(
+    store: &Store,
+    paths: &[PathBuf],
+    embedder_info: &EmbedderInfo,
+    load_embedder: impl FnOnce() -> anyhow::Result<Box<dyn Embedder + Send>>,
+    options: &IngestOptions,
+    progress: &Progress,
+) -> anyhow::Result<IngestSummary> {
+    let started = Instant::now();
+    let lock = store.lock()?;
+    let previous = match store.current()? {
+        Some(dir) => Some(store::read_generation(&dir)?),
+        None => None,
+    };
+    if let (Some(prev), false) = (&previous, options.rebuild) {
+        store::check_compatible(store.root(), &prev.manifest, embedder_info)?;
+    }
+    let reuse = previous.as_ref().filter(|_| !options.rebuild);
+
+    let loaded = corpus::load_paths(paths);
+    let mut issues = loaded.issues;
+    if loaded.documents.is_empty() {
+        let detail: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        return Err(UserError::Invalid(format!(
+            "no documents found in {}; the index is unchanged{}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!("\n  {}", detail.join("\n  "))
+            }
+        ))
+        .into());
+    }
+
+    // Documents whose file failed to read this time keep their previous version.
+    let failed: HashSet<&PathBuf> = loaded.failed_sources.iter().collect();
+    let mut kept_chunks: Vec<Chunk> = Vec::new();
+    let mut kept_docs: BTreeMap<String, DocEntry> = BTreeMap::new();
+    let new_ids: HashSet<&str> = loaded.documents.iter().map(|d| d.id.as_str()).collect();
+    if let Some(prev) = reuse {
+        for (id, entry) in &prev.manifest.documents {
+            if failed.contains(&entry.source) && !new_ids.contains(id.as_str()) {
+                kept_docs.insert(id.clone(), entry.clone());
+            }
+        }
+        kept_chunks.extend(
+            prev.chunks
+                .iter()
+                .filter(|c| kept_docs.contains_key(&c.doc_id))
+                .cloned(),
+        );
+    }
+
+    // Classify against the previous manifest.
+    let prev_docs = reuse.map(|p| &p.manifest.documents);
+    let mut documents: BTreeMap<String, DocEntry> = kept_docs.clone();
+    let (mut added, mut updated, mut skipped) = (0, 0, 0);
+    let mut chunks: Vec<Chunk> = Vec::new();
+    for doc in &loaded.documents {
+        let hash = doc.content_hash();
+        match prev_docs.and_then(|d| d.get(&doc.id)) {
+            Some(entry) if entry.hash == hash => skipped += 1,
+            Some(_) => updated += 1,
+            None => added += 1,
+        }
+        let doc_chunks = corpus::chunk_document(doc, options.chunk_chars);
+        documents.insert(doc.id.clone(), entry_for(doc, hash, doc_chunks.len()));
+        chunks.extend(doc_chunks);
+    }
+    chunks.extend(kept_chunks);
+    let removed = prev_docs.map_or(0, |prev| {
+        prev.keys()
+            .filter(|id| !documents.contains_key(*id))
+            .count()
+    });
+
+    // Views and their vectors: reuse what the previous generation embedded.
+    let mut reusable: HashMap<&str, &[f32]> = HashMap::new();
+    if let Some(prev) = reuse {
+        let dim = prev.manifest.embedder.dim;
+        for (i, view) in prev.views.iter().enumerate() {
+            reusable.insert(view.hash.as_str(), &prev.vectors[i * dim..(i + 1) * dim]);
+        }
+    }
+    let dim = embedder_info.dim;
+    let mut views = Vec::new();
+    let mut texts_to_embed: Vec<String> = Vec::new();
+    let mut pending: HashMap<String, usize> = HashMap::new();
+    for (row, chunk) in chunks.iter().enumerate() {
+        for text in chunk.embedding_views(crate::embed::MAX_EMBED_CHARS) {
+            let hash = view_hash(&text);
+            if !reusable.contains_key(hash.as_str()) && !pending.contains_key(&hash) {
+                pending.insert(hash.clone(), texts_to_embed.len());
+                texts_to_embed.push(text);
+            }
+            views.push(View {
+                chunk: row as u32,
+                hash,
+            });
+        }
+    }
+    let generation = previous.as_ref().map_or(1, |p| p.manifest.generation + 1);
+    let dir = store.begin(&lock, generation)?;
+    let fresh = if texts_to_embed.is_empty() {
+        Vec::new()
+    } else {
+        let mut embedder = load_embedder()?;
+        anyhow::ensure!(
+            embedder.id() == embedder_info.id && embedder.dim() == dim,
+            "internal: the loaded model is {} ({}-d), expected {} ({dim}-d)",
+            embedder.id(),
+            embedder.dim(),
+            embedder_info.id
+        );
+        embed_with_progress(
+            embedder.as_mut(),
+            &texts_to_embed,
+            options.batch_size,
+            progress,
+        )?
+    };
+    let mut vectors = Vec::with_capacity(views.len() * dim);
+    let mut reused = 0;
+    for view in &views {
+        if let Some(&i) = pending.get(&view.hash) {
+            vectors.extend_from_slice(&fresh[i]);
+        } else {
+            vectors.extend_from_slice(reusable[view.hash.as_str()]);
+            reused += 1;
+        }
+    }
+
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        kbctl_version: env!("CARGO_PKG_VERSION").to_string(),
+        generation,
+        created_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        embedder: embedder_info.clone(),
+        documents,
+        chunks: chunks.len(),
+        vectors: views.len(),
+    };
+    progress.message("writing the index");
+    store::write_generation(
+        &dir,
+        &GenerationData {
+            manifest: &manifest,
+            chunks: &chunks,
+            views: &views,
+            vectors: &vectors,
+        },
+    )?;
+    super::bm25::write(&dir.join(TANTIVY_DIR), &chunks)?;
+    if std::env::var("KBCTL_FAILPOINT").is_ok_and(|f| f == "ingest-before-publish") {
+        // Fault injection for the crash-safety tests: die the hard way, generation written but not live.
+        std::process::abort();
+    }
+    store.publish(&lock, &dir)?;
+    issues.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(IngestSummary {
+        index: store.root().to_path_buf(),
+        generation,
+        files: loaded.files,
+        documents: manifest.documents.len(),
+        added,
+        updated,
+        removed,
+        skipped,
+        kept: kept_docs.len(),
+        chunks: chunks.len(),
+        vectors_embedded: fresh.len(),
+        vectors_reused: reused,
+        embedder: embedder_info.id.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+        issues,
+    })
+}
+
+fn entry_for(doc: &Document, hash: String, chunks: usize) -> DocEntry {
+    DocEntry {
+        hash,
+        source: doc.source.clone(),
+        title: doc.title.clone(),
+        language: doc.language,
+        category: doc.category.clone(),
+        never_automate: doc.never_automate,
+        chunks,
+    }
+}
+
+fn view_hash(text: &str) -> String {
+    corpus::hex(&Sha256::digest(text.as_bytes())[..16])
+}
+
+/// Embed in slices so the progress bar moves; results in input order.
+fn embed_with_progress(
+    embedder: &mut (dyn Embedder + Send),
+    texts: &[String],
+    batch_size: usize,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Vec<f32>>> {
+    const SLICE: usize = 256;
+    let bar = progress.bar(texts.len() as u64, "embedding");
+    let mut out = Vec::with_capacity(texts.len());
+    for slice in texts.chunks(SLICE) {
+        out.extend(embedder.embed(slice, batch_size)?);
+        bar.inc(slice.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(out)
+}

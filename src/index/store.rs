@@ -1,0 +1,391 @@
+//! The index directory: immutable generations, a `CURRENT` pointer flipped atomically, a writer lock, and the manifest.
+//!
+//! ```text
+//! INDEX/
+//!   CURRENT          name of the live generation ("gen-000007"), replaced by rename
+//!   LOCK             held by the one writer (ingest)
+//!   gen-000007/
+//!     manifest.json  schema version, embedder id and dimension, one entry per document
+//!     chunks.jsonl   one chunk per line, in row order
+//!     views.jsonl    one embedded text per line: owning chunk row, text hash
+//!     vectors.f32    little-endian f32, one row of `dim` per view
+//!     tantivy/       BM25 index over the chunks
+//! ```
+//! A new generation is written beside the live one and becomes live only when `CURRENT` is
+//! renamed over; a crash, `kill -9` or Ctrl-C before that leaves the previous generation whole.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Chunk;
+use crate::error::UserError;
+use crate::lang::Lang;
+
+/// Bumped whenever the on-disk layout or the analysis changes: an older index needs `--rebuild`.
+pub const SCHEMA_VERSION: u32 = 1;
+const CURRENT: &str = "CURRENT";
+const LOCK: &str = "LOCK";
+const MANIFEST: &str = "manifest.json";
+const CHUNKS: &str = "chunks.jsonl";
+const VIEWS: &str = "views.jsonl";
+const VECTORS: &str = "vectors.f32";
+pub const TANTIVY_DIR: &str = "tantivy";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EmbedderInfo {
+    pub id: String,
+    pub dim: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocEntry {
+    pub hash: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub language: Lang,
+    pub category: Option<String>,
+    pub never_automate: bool,
+    pub chunks: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub kbctl_version: String,
+    pub generation: u64,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    pub embedder: EmbedderInfo,
+    pub documents: BTreeMap<String, DocEntry>,
+    pub chunks: usize,
+    pub vectors: usize,
+}
+
+/// One embedded text: which chunk row it belongs to and a hash of the text (to reuse its vector).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct View {
+    pub chunk: u32,
+    pub hash: String,
+}
+
+/// An index directory on disk.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// The exclusive writer lock; released on drop (or by the OS when the process dies).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The live generation's directory, if there is one.
+    pub fn current(&self) -> anyhow::Result<Option<PathBuf>> {
+        let pointer = self.root.join(CURRENT);
+        match fs::read_to_string(&pointer) {
+            Ok(name) => {
+                let name = name.trim();
+                anyhow::ensure!(
+                    name.starts_with("gen-") && !name.contains(['/', '\\']),
+                    "{} is corrupt (holds {name:?})",
+                    pointer.display()
+                );
+                Ok(Some(self.root.join(name)))
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("reading {}", pointer.display())),
+        }
+    }
+
+    /// Take the writer lock, failing at once if another process holds it.
+    pub fn lock(&self) -> anyhow::Result<WriteLock> {
+        fs::create_dir_all(&self.root)
+            .with_context(|| format!("creating {}", self.root.display()))?;
+        let path = self.root.join(LOCK);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriteLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(UserError::Invalid(format!(
+                "another kbctl is writing the index at {} (lock held on {})",
+                self.root.display(),
+                path.display()
+            ))
+            .into()),
+            Err(fs::TryLockError::Error(err)) => {
+                Err(err).with_context(|| format!("locking {}", path.display()))
+            }
+        }
+    }
+
+    /// A fresh directory for the next generation (not yet live).
+    pub fn begin(&self, _lock: &WriteLock, generation: u64) -> anyhow::Result<PathBuf> {
+        let dir = self.root.join(format!("gen-{generation:06}"));
+        if dir.exists() {
+            // Left over from a write that never became live.
+            fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing stale {}", dir.display()))?;
+        }
+        fs::create_dir_all(dir.join(TANTIVY_DIR))
+            .with_context(|| format!("creating {}", dir.display()))?;
+        Ok(dir)
+    }
+
+    /// Make `dir` the live generation (atomic rename of `CURRENT`), then delete the others.
+    pub fn publish(&self, _lock: &WriteLock, dir: &Path) -> anyhow::Result<()> {
+        sync_dir(dir)?;
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("generation directory has no name")?;
+        let tmp = self.root.join(format!("{CURRENT}.tmp"));
+        {
+            let mut f = File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+            f.write_all(name.as_bytes())?;
+            f.sync_all()?;
+        }
+        fs::rename(&tmp, self.root.join(CURRENT))
+            .context("switching CURRENT to the new generation")?;
+        sync_dir(&self.root)?;
+        for entry in fs::read_dir(&self.root)?.flatten() {
+            let path = entry.path();
+            let is_gen = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("gen-"));
+            if is_gen && path != dir {
+                // Best effort: a reader on another platform may still hold files open.
+                let _ = fs::remove_dir_all(&path);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("syncing {}", dir.display()))
+}
+
+/// Read the manifest of a generation directory.
+pub fn read_manifest(dir: &Path) -> anyhow::Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Check that an index was built the way this run would build it.
+pub fn check_compatible(
+    root: &Path,
+    manifest: &Manifest,
+    embedder: &EmbedderInfo,
+) -> Result<(), UserError> {
+    if manifest.schema_version != SCHEMA_VERSION {
+        return Err(UserError::IndexMismatch {
+            path: root.to_path_buf(),
+            found: format!("with index schema {}", manifest.schema_version),
+            wanted: format!(
+                "schema {SCHEMA_VERSION} (kbctl {})",
+                env!("CARGO_PKG_VERSION")
+            ),
+        });
+    }
+    if manifest.embedder != *embedder {
+        return Err(UserError::IndexMismatch {
+            path: root.to_path_buf(),
+            found: format!(
+                "with embedder {} ({}-d)",
+                manifest.embedder.id, manifest.embedder.dim
+            ),
+            wanted: format!("{} ({}-d)", embedder.id, embedder.dim),
+        });
+    }
+    Ok(())
+}
+
+fn write_synced(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::new(&file);
+    write(&mut w).with_context(|| format!("writing {}", path.display()))?;
+    w.flush()?;
+    drop(w);
+    file.sync_all()
+        .with_context(|| format!("syncing {}", path.display()))
+}
+
+fn write_jsonl<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
+    write_synced(path, |w| {
+        for row in rows {
+            serde_json::to_writer(&mut *w, row)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: corrupt record", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Everything of a generation except the tantivy index (written by `bm25`).
+pub struct GenerationData<'a> {
+    pub manifest: &'a Manifest,
+    pub chunks: &'a [Chunk],
+    pub views: &'a [View],
+    /// `views.len() * dim` floats, row-major.
+    pub vectors: &'a [f32],
+}
+
+pub fn write_generation(dir: &Path, data: &GenerationData<'_>) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        data.vectors.len() == data.views.len() * data.manifest.embedder.dim,
+        "internal: {} floats for {} views of dimension {}",
+        data.vectors.len(),
+        data.views.len(),
+        data.manifest.embedder.dim
+    );
+    write_jsonl(&dir.join(CHUNKS), data.chunks)?;
+    write_jsonl(&dir.join(VIEWS), data.views)?;
+    write_synced(&dir.join(VECTORS), |w| {
+        for x in data.vectors {
+            w.write_all(&x.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+    // The manifest last: a generation without one is incomplete by construction.
+    write_synced(&dir.join(MANIFEST), |w| {
+        serde_json::to_writer_pretty(&mut *w, data.manifest)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// A generation read back into memory (the tantivy part is opened separately).
+pub struct Generation {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub chunks: Vec<Chunk>,
+    pub views: Vec<View>,
+    pub vectors: Vec<f32>,
+}
+
+pub fn read_generation(dir: &Path) -> anyhow::Result<Generation> {
+    let manifest = read_manifest(dir)?;
+    let chunks: Vec<Chunk> = read_jsonl(&dir.join(CHUNKS))?;
+    let views: Vec<View> = read_jsonl(&dir.join(VIEWS))?;
+    let path = dir.join(VECTORS);
+    let mut bytes = Vec::new();
+    File::open(&path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", path.display()))?;
+    let vectors: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    anyhow::ensure!(
+        chunks.len() == manifest.chunks
+            && views.len() == manifest.vectors
+            && vectors.len() == views.len() * manifest.embedder.dim
+            && views.iter().all(|v| (v.chunk as usize) < chunks.len()),
+        "index generation {} is inconsistent (chunks, views and vectors disagree): re-ingest with --rebuild",
+        dir.display()
+    );
+    Ok(Generation {
+        dir: dir.to_path_buf(),
+        manifest,
+        chunks,
+        views,
+        vectors,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_writer_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("idx"));
+        let first = store.lock().unwrap();
+        let err = store.lock().unwrap_err().to_string();
+        assert!(err.contains("another kbctl"), "{err}");
+        drop(first);
+        store.lock().unwrap();
+    }
+
+    #[test]
+    fn publish_flips_current_and_removes_old_generations() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let lock = store.lock().unwrap();
+        let g1 = store.begin(&lock, 1).unwrap();
+        store.publish(&lock, &g1).unwrap();
+        assert_eq!(store.current().unwrap(), Some(g1.clone()));
+        let g2 = store.begin(&lock, 2).unwrap();
+        // Until published, the old generation stays live.
+        assert_eq!(store.current().unwrap(), Some(g1.clone()));
+        store.publish(&lock, &g2).unwrap();
+        assert_eq!(store.current().unwrap(), Some(g2));
+        assert!(!g1.exists());
+    }
+
+    #[test]
+    fn mismatched_embedder_is_explained() {
+        let manifest = Manifest {
+            schema_version: SCHEMA_VERSION,
+            kbctl_version: "x".into(),
+            generation: 1,
+            created_at: 0,
+            embedder: EmbedderInfo {
+                id: "a".into(),
+                dim: 512,
+            },
+            documents: BTreeMap::new(),
+            chunks: 0,
+            vectors: 0,
+        };
+        let other = EmbedderInfo {
+            id: "b".into(),
+            dim: 384,
+        };
+        let msg = check_compatible(Path::new("idx"), &manifest, &other)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("a (512-d)") && msg.contains("b (384-d)") && msg.contains("--rebuild"),
+            "{msg}"
+        );
+    }
+}
