@@ -144,7 +144,7 @@ fn record(retriever: &Retriever, rank: usize, hit: &Hit, explain: bool) -> HitRe
         never_automate: chunk.never_automate,
         source: chunk.source.clone(),
         score: hit.score,
-        explain: explain.then(|| Explain {
+        explain: explain.then_some(Explain {
             bm25: hit.bm25,
             bm25_rank: hit.bm25_rank,
             vector: hit.vector,

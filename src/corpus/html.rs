@@ -440,7 +440,7 @@ mod tests {
             doc.body
         );
         assert!(
-            doc.body.contains("14\u{a0}дней — без вопросов «почему»."),
+            doc.body.contains("14 дней — без вопросов «почему»."),
             "{}",
             doc.body
         );

@@ -1,0 +1,302 @@
+//! `kbctl ingest`: counts, incremental re-ingest, rebuild, crash safety, model mismatch, bad input.
+
+use std::time::{Duration, Instant};
+
+use crate::util::{SMALL_KB, fixtures, ingest, kbctl, stderr, write_files};
+
+#[test]
+fn reingest_skips_updates_and_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+
+    let (first, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first["documents"], 4);
+    assert_eq!(first["added"], 4);
+    assert_eq!(first["generation"], 1);
+    assert!(first["vectors_embedded"].as_u64().unwrap() > 4);
+
+    // Nothing changed: nothing re-embedded.
+    let (second, code, _) = ingest(dir.path(), "idx", &["kb"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (second["skipped"].as_u64(), second["added"].as_u64()),
+        (Some(4), Some(0))
+    );
+    assert_eq!(second["vectors_embedded"], 0);
+    assert_eq!(second["generation"], 2);
+
+    // One changed, one removed, one added.
+    std::fs::write(
+        dir.path().join("kb/password-reset.md"),
+        "---\nid: password-reset\ntitle: How do I change my password?\ncategory: account\nlanguage: en\n---\n# How do I change my password?\n\nOpen Settings, then Security. Passwords need 12 characters.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("kb/vozvrat.md")).unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "kb/api.md",
+            "# API limits\n\nThe API allows 100 requests per minute per key.\n",
+        )],
+    );
+    let (third, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        (
+            &third["added"],
+            &third["updated"],
+            &third["removed"],
+            &third["skipped"]
+        ),
+        (&1.into(), &1.into(), &1.into(), &2.into()),
+        "{third}"
+    );
+    assert!(third["vectors_reused"].as_u64().unwrap() > 0);
+
+    // --rebuild re-embeds everything.
+    let (rebuilt, code, _) = ingest(dir.path(), "idx", &["kb"], &["--rebuild"]);
+    assert_eq!(code, 0);
+    assert_eq!(rebuilt["vectors_reused"], 0);
+    assert_eq!(rebuilt["added"], 4);
+}
+
+#[test]
+fn table_summary_names_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    let output = kbctl(dir.path())
+        .args(["--index", "idx", "ingest", "kb"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for word in [
+        "ingested 4 documents",
+        "4 added",
+        "0 updated",
+        "0 removed",
+        "0 unchanged",
+        "chunks",
+    ] {
+        assert!(text.contains(word), "{word:?} missing in {text}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_named_and_everything_else_is_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = fixtures().join("bad");
+    let (summary, code, err) = ingest(dir.path(), "idx", &[bad.to_str().unwrap()], &[]);
+    assert_eq!(
+        code, 1,
+        "a skipped input must show in the exit code; stderr: {err}"
+    );
+    // Each problem names its file, and its line where there is one.
+    for needle in [
+        "broken-front-matter.md:",
+        "invalid front matter",
+        "empty.md",
+        "blank.txt",
+        "invalid-utf8.txt:1: invalid UTF-8",
+        "duplicate document id `duplicate-id`",
+        "faq-bad-row.csv:4:",
+    ] {
+        assert!(
+            err.contains(needle),
+            "{needle:?} missing from stderr:\n{err}"
+        );
+    }
+    assert!(summary["documents"].as_u64().unwrap() >= 2, "{summary}");
+    let output = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "search",
+            "--format",
+            "json",
+            "-k",
+            "10",
+            "good document",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("bad-dir-good-doc"), "{text}");
+}
+
+#[test]
+fn nothing_to_ingest_leaves_the_index_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("empty/blank.txt", "   \n")]);
+    let (_, code, err) = ingest(dir.path(), "idx", &["empty"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no documents found") && err.contains("unchanged"),
+        "{err}"
+    );
+    assert!(!dir.path().join("idx/CURRENT").exists());
+}
+
+#[test]
+fn a_changed_model_is_explained_not_mixed() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    assert_eq!(ingest(dir.path(), "idx", &["kb"], &[]).1, 0);
+    let output = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "--embedder",
+            "all-minilm-l6-v2",
+            "ingest",
+            "kb",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("use-multilingual-v3 (512-d)")
+            && err.contains("all-minilm-l6-v2 (384-d)")
+            && err.contains("--rebuild"),
+        "{err}"
+    );
+    let search = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "--embedder",
+            "all-minilm-l6-v2",
+            "search",
+            "password",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(search.status.code(), Some(1));
+    assert!(stderr(&search).contains("--rebuild"));
+    // With --rebuild the other model takes over, and search follows the index's model by itself.
+    let rebuilt = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "-q",
+            "--embedder",
+            "all-minilm-l6-v2",
+            "ingest",
+            "--rebuild",
+            "kb",
+        ])
+        .output()
+        .unwrap();
+    assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+    let search = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "search",
+            "--format",
+            "json",
+            "change password",
+        ])
+        .output()
+        .unwrap();
+    assert!(search.status.success(), "{}", stderr(&search));
+    assert!(String::from_utf8_lossy(&search.stdout).contains("password-reset"));
+}
+
+/// The previous index must survive a writer that dies after writing everything but the switch.
+#[test]
+fn crash_before_publish_keeps_the_previous_index() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    assert_eq!(ingest(dir.path(), "idx", &["kb"], &[]).1, 0);
+    write_files(
+        dir.path(),
+        &[(
+            "kb/new.md",
+            "# Brand new article\n\nAbout onboarding webinars.\n",
+        )],
+    );
+    let output = kbctl(dir.path())
+        .env("KBCTL_FAILPOINT", "ingest-before-publish")
+        .args(["--index", "idx", "-q", "ingest", "kb"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let search = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "search",
+            "--format",
+            "json",
+            "onboarding webinars",
+        ])
+        .output()
+        .unwrap();
+    assert!(search.status.success(), "{}", stderr(&search));
+    let text = String::from_utf8_lossy(&search.stdout);
+    assert!(
+        !text.contains("\"new\""),
+        "the unpublished generation leaked: {text}"
+    );
+    // The next ingest cleans up and publishes.
+    let (summary, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["added"], 1);
+}
+
+/// `kill -9` in the middle of a long ingest: the previous index stays whole and usable.
+#[test]
+fn kill_during_ingest_keeps_the_previous_index() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    assert_eq!(ingest(dir.path(), "idx", &["kb"], &[]).1, 0);
+    // A knowledge base large enough that embedding takes a while.
+    for i in 0..400 {
+        let body = format!(
+            "# Article {i}\n\nSection about shipment number {i} and invoices for month {m}.\n\n## Details {i}\n\nThe customer asked about refund {i} twice.\n",
+            m = i % 12
+        );
+        write_files(dir.path(), &[(&format!("kb/gen-{i}.md"), &body)]);
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kbctl"))
+        .current_dir(dir.path())
+        .args(["--index", "idx", "-q", "ingest", "kb"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pending = dir.path().join("idx/gen-000002");
+    let started = Instant::now();
+    while !pending.exists() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(pending.exists(), "the second ingest never started writing");
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "ingest finished before it could be killed; make the KB larger"
+    );
+
+    let search = kbctl(dir.path())
+        .args([
+            "--index",
+            "idx",
+            "search",
+            "--format",
+            "json",
+            "-k",
+            "1",
+            "Where is my order",
+        ])
+        .output()
+        .unwrap();
+    assert!(search.status.success(), "{}", stderr(&search));
+    assert!(String::from_utf8_lossy(&search.stdout).contains("order-tracking"));
+    let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
+    assert_eq!(current.trim(), "gen-000001");
+}
