@@ -68,42 +68,29 @@ pub fn chunk_document(doc: &Document, max_chars: usize) -> Vec<Chunk> {
         }],
         _ => sections(&doc.body, &doc.title),
     };
+    let make = |ordinal: usize, headings: Vec<String>, text: String| Chunk {
+        id: format!("{}#{ordinal}", doc.id),
+        doc_id: doc.id.clone(),
+        ordinal,
+        title: doc.title.clone(),
+        headings,
+        text,
+        language: doc.language,
+        category: doc.category.clone(),
+        tags: doc.tags.clone(),
+        never_automate: doc.never_automate,
+        questions: doc.questions.clone(),
+        source: doc.source.display().to_string(),
+    };
     let mut chunks = Vec::new();
     for section in sections {
         for text in pack_paragraphs(&section.text, max_chars) {
-            let ordinal = chunks.len();
-            chunks.push(Chunk {
-                id: format!("{}#{ordinal}", doc.id),
-                doc_id: doc.id.clone(),
-                ordinal,
-                title: doc.title.clone(),
-                headings: section.headings.clone(),
-                text,
-                language: doc.language,
-                category: doc.category.clone(),
-                tags: doc.tags.clone(),
-                never_automate: doc.never_automate,
-                questions: doc.questions.clone(),
-                source: doc.source.display().to_string(),
-            });
+            chunks.push(make(chunks.len(), section.headings.clone(), text));
         }
     }
     if chunks.is_empty() {
         // A document with a title and no body text still deserves to be found by its title.
-        chunks.push(Chunk {
-            id: format!("{}#0", doc.id),
-            doc_id: doc.id.clone(),
-            ordinal: 0,
-            title: doc.title.clone(),
-            headings: Vec::new(),
-            text: String::new(),
-            language: doc.language,
-            category: doc.category.clone(),
-            tags: doc.tags.clone(),
-            never_automate: doc.never_automate,
-            questions: doc.questions.clone(),
-            source: doc.source.display().to_string(),
-        });
+        chunks.push(make(0, Vec::new(), String::new()));
     }
     chunks
 }
