@@ -37,8 +37,8 @@ pub struct Config {
 pub enum Fusion {
     /// Reciprocal-rank fusion: sum of 1 / (k + rank).
     Rrf,
-    /// Weighted sum of each retriever's min-max normalised scores (the default: it beat
-    /// reciprocal-rank fusion on every language group of the fixtures; see README).
+    /// Weighted sum of absolute scores: cosine, and BM25 as a fraction of an ideal match
+    /// (the default: it beat reciprocal-rank fusion on every language group; docs/measurements.md).
     #[default]
     Linear,
 }
@@ -60,7 +60,7 @@ impl Default for RetrievalConfig {
         Self {
             fusion: Fusion::Linear,
             rrf_k: 60.0,
-            vector_weight: 0.7,
+            vector_weight: 0.6,
             candidates: 50,
         }
     }

@@ -126,9 +126,23 @@ impl Bm25 {
         })
     }
 
-    /// The best `limit` chunk rows for `text`, with their BM25 scores, best first.
-    pub fn search(&mut self, text: &str, limit: usize) -> anyhow::Result<Vec<(usize, f32)>> {
+    /// The best `limit` chunk rows for `text` with their BM25 scores, best first, and the
+    /// score an ideal chunk would get: one holding every query word once, in title and body, at
+    /// average length. For one occurrence at average length BM25 scores a term exactly its IDF,
+    /// so the ideal is the sum over query words of (title boost + 1) x IDF, taking for each word
+    /// the language in which the index knows it best. Dividing by it puts BM25 on an absolute
+    /// scale: a stray one-word match scores low however it ranks.
+    pub fn search(&mut self, text: &str, limit: usize) -> anyhow::Result<(Vec<(usize, f32)>, f32)> {
+        let searcher = self.reader.searcher();
+        let n_docs = searcher.num_docs();
+        let idf = |df: u64| {
+            let x = (n_docs.saturating_sub(df) as f32 + 0.5) / (df as f32 + 0.5);
+            (1.0 + x).ln()
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Per word (by its offset in the query): the best ideal contribution among languages that know it.
+        let mut word_ideal: HashMap<usize, f32> = HashMap::new();
+        let mut unknown_words: HashSet<usize> = HashSet::new();
         for (lang, analyzer) in &mut self.analyzers {
             let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {
                 continue;
@@ -136,6 +150,19 @@ impl Bm25 {
             let mut seen = HashSet::new();
             let mut stream = analyzer.token_stream(text);
             while let Some(token) = stream.next() {
+                let title_term = Term::from_field_text(f.title, &token.text);
+                let body_term = Term::from_field_text(f.body, &token.text);
+                let (df_title, df_body) = (
+                    searcher.doc_freq(&title_term)?,
+                    searcher.doc_freq(&body_term)?,
+                );
+                if df_title + df_body > 0 {
+                    let ideal = TITLE_BOOST * idf(df_title) + idf(df_body);
+                    let slot = word_ideal.entry(token.offset_from).or_insert(0.0);
+                    *slot = slot.max(ideal);
+                } else {
+                    unknown_words.insert(token.offset_from);
+                }
                 if !seen.insert(token.text.clone()) {
                     continue;
                 }
@@ -154,11 +181,17 @@ impl Bm25 {
                 clauses.push((Occur::Should, Box::new(body)));
             }
         }
+        // A word no language knows would have been a rare, telling term: count it at full IDF.
+        let unknown = unknown_words
+            .iter()
+            .filter(|w| !word_ideal.contains_key(w))
+            .count();
+        let ideal =
+            word_ideal.values().sum::<f32>() + unknown as f32 * (TITLE_BOOST + 1.0) * idf(0);
         if clauses.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), ideal));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let top = searcher
             .search(
                 &query,
@@ -177,6 +210,6 @@ impl Bm25 {
                 rows.push((row, score));
             }
         }
-        Ok(rows)
+        Ok((rows, ideal))
     }
 }

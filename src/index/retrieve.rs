@@ -46,6 +46,8 @@ pub struct Hit {
 #[derive(Debug, Clone, Default)]
 pub struct Candidates {
     pub bm25: Vec<(usize, f32)>,
+    /// What a chunk holding every query word would score in BM25 (see `Bm25::search`).
+    pub bm25_ideal: f32,
     pub vector: Vec<(usize, f32)>,
 }
 
@@ -86,14 +88,18 @@ impl Retriever {
 
     /// Candidates from both retrievers (the vector side embeds the query alone, batch of one).
     pub fn candidates(&mut self, query: &str, limit: usize) -> anyhow::Result<Candidates> {
-        let bm25 = self.bm25.search(query, limit)?;
+        let (bm25, bm25_ideal) = self.bm25.search(query, limit)?;
         let q = self
             .embedder
             .embed(&[query.to_string()], 1)?
             .pop()
             .unwrap_or_default();
         let vector = self.vector_candidates(&q, limit);
-        Ok(Candidates { bm25, vector })
+        Ok(Candidates {
+            bm25,
+            bm25_ideal,
+            vector,
+        })
     }
 
     /// Exact nearest chunks by cosine: every view scored, a chunk takes its best view.
@@ -175,13 +181,15 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
                 }
             }
             Fusion::Linear => {
-                for (list, weight) in [
-                    (&c.bm25, 1.0 - r.vector_weight),
-                    (&c.vector, r.vector_weight),
-                ] {
-                    for (row, s) in min_max(list) {
-                        *scores.entry(row).or_default() += weight * s;
-                    }
+                // Both on absolute scales, so a weak best match stays weak: cosine as it is, and
+                // BM25 as a fraction of what a chunk holding every query word would score.
+                let scale = c.bm25_ideal.max(f32::EPSILON);
+                for &(row, s) in &c.bm25 {
+                    *scores.entry(row).or_default() +=
+                        (1.0 - r.vector_weight) * (s / scale).min(1.0);
+                }
+                for &(row, s) in &c.vector {
+                    *scores.entry(row).or_default() += r.vector_weight * s.max(0.0);
                 }
             }
         },
@@ -189,19 +197,6 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
     let mut fused: Vec<(usize, f32)> = scores.into_iter().collect();
     top_by_score(&mut fused, usize::MAX);
     fused
-}
-
-/// Scores scaled to [0, 1] by the list's minimum and maximum (all 1 when they are equal).
-fn min_max(list: &[(usize, f32)]) -> Vec<(usize, f32)> {
-    let max = list
-        .iter()
-        .map(|&(_, s)| s)
-        .fold(f32::NEG_INFINITY, f32::max);
-    let min = list.iter().map(|&(_, s)| s).fold(f32::INFINITY, f32::min);
-    let span = max - min;
-    list.iter()
-        .map(|&(row, s)| (row, if span > 0.0 { (s - min) / span } else { 1.0 }))
-        .collect()
 }
 
 /// Sort by score descending (ties by row, for determinism) and keep `limit`.
@@ -228,6 +223,7 @@ mod tests {
     #[test]
     fn rrf_rewards_agreement() {
         let c = Candidates {
+            bm25_ideal: 1.0,
             bm25: vec![(1, 9.0), (2, 5.0), (3, 1.0)],
             vector: vec![(2, 0.8), (4, 0.7), (1, 0.1)],
         };
@@ -239,22 +235,39 @@ mod tests {
     }
 
     #[test]
-    fn linear_fusion_uses_normalised_scores() {
+    fn linear_fusion_uses_absolute_scales() {
         let c = Candidates {
-            bm25: vec![(1, 10.0), (2, 0.0)],
+            bm25_ideal: 20.0,
+            bm25: vec![(1, 10.0), (2, 30.0)],
             vector: vec![(2, 0.9), (1, 0.5)],
         };
         let mut o = opts(Mode::Hybrid, Fusion::Linear);
-        o.retrieval.vector_weight = 0.7;
+        o.retrieval.vector_weight = 0.6;
         let fused = fuse(&c, &o);
-        // row 1: 0.3 * 1 + 0.7 * 0 = 0.3; row 2: 0.3 * 0 + 0.7 * 1 = 0.7
+        // row 2: 0.4 * min(30/20, 1) + 0.6 * 0.9 = 0.94; row 1: 0.4 * 0.5 + 0.6 * 0.5 = 0.5
         assert_eq!(fused[0].0, 2);
-        assert!((fused[0].1 - 0.7).abs() < 1e-6 && (fused[1].1 - 0.3).abs() < 1e-6);
+        assert!(
+            (fused[0].1 - 0.94).abs() < 1e-6 && (fused[1].1 - 0.5).abs() < 1e-6,
+            "{fused:?}"
+        );
+    }
+
+    #[test]
+    fn a_weak_best_bm25_match_stays_weak() {
+        // The only BM25 hit matches a tenth of the ideal: it must not outrank a strong vector match.
+        let c = Candidates {
+            bm25_ideal: 10.0,
+            bm25: vec![(1, 1.0)],
+            vector: vec![(2, 0.7), (1, 0.2)],
+        };
+        let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Linear));
+        assert_eq!(fused[0].0, 2);
     }
 
     #[test]
     fn single_modes_pass_through() {
         let c = Candidates {
+            bm25_ideal: 1.0,
             bm25: vec![(5, 2.0)],
             vector: vec![(6, 0.5)],
         };
