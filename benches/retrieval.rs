@@ -131,6 +131,7 @@ fn run(
     };
     let options = IngestOptions {
         rebuild: true,
+        examples: Vec::new(),
         chunk_chars: 1200,
         batch_size: 1,
     };

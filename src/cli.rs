@@ -47,8 +47,53 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Hybrid search over the index: BM25 and vectors, fused.
     Search(SearchArgs),
+    /// Decide tickets: answer automatically, draft for an agent, or escalate, with reasons.
+    Answer(TicketArgs),
+    /// Route tickets: intent, sentiment, priority, language, entities and escalation flags, no reply.
+    Classify(TicketArgs),
+    /// Write a commented default kbctl.yaml.
+    Init(InitArgs),
     /// Check the set-up: runtime, models, index and configuration.
     Doctor(DoctorArgs),
+}
+
+/// `kbctl answer` and `kbctl classify`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Input: files or stdin. JSONL (id; text, or subject and body; customer; channel;\n\
+created_at; messages), CSV with a header (--map id=\"Ticket ID\",text=Body), or text, one ticket per line.\n\
+On stdin a line starting with `{` is JSON, any other line a plain-text ticket.\n\n\
+Examples:\n  echo \"Где мой заказ?\" | kbctl answer\n  kbctl answer tickets.jsonl > decisions.jsonl\n  \
+kbctl classify export.csv --map id=\"Ticket ID\",subject=Subject,body=Description --format csv\n  \
+tail -f tickets.jsonl | kbctl answer"
+)]
+pub struct TicketArgs {
+    /// Ticket files (default: stdin).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Input format (default: from the file extension; `auto` on stdin).
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::tickets::InputFormat>,
+    /// CSV columns for ticket fields: id, text, subject, body, name, email, plan, channel, created_at.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// Stop at the first malformed record instead of reporting it and going on.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Output format (default: jsonl when stdout is not a terminal, a table when it is).
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+}
+
+/// `kbctl init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write (default: ./kbctl.yaml).
+    #[arg(default_value = "kbctl.yaml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `kbctl ingest`
@@ -66,6 +111,10 @@ pub struct IngestArgs {
     /// Re-read and re-embed everything, even unchanged documents or a different embedder.
     #[arg(long)]
     pub rebuild: bool,
+    /// Labelled historical tickets (JSONL or CSV: text, intent, category) for the intent
+    /// classifier; repeatable. Without it the previous classifier is kept.
+    #[arg(long, value_name = "FILE")]
+    pub examples: Vec<PathBuf>,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,

@@ -1,7 +1,8 @@
 //! kbctl: an AI first line for support teams. Ingest a knowledge base, retrieve from it, decide and evaluate.
 //!
 //! Data flows one way: `corpus` (documents -> chunks) -> `index` (BM25 + vectors on disk,
-//! hybrid retrieval) -> commands in `cmd` that render through `output`.
+//! hybrid retrieval); `tickets` -> `pipeline` (retrieve, score, decide, render); commands in
+//! `cmd` are glue and print through `output`.
 
 pub mod cli;
 mod cmd;
@@ -13,7 +14,9 @@ pub mod eval;
 pub mod index;
 pub mod lang;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
+pub mod tickets;
 pub mod yaml;
 
 use std::process::ExitCode;
@@ -28,6 +31,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Ingest(args) => cmd::ingest::run(&settings, args),
         Command::Search(args) => cmd::search::run(&settings, args),
+        Command::Answer(args) => cmd::answer::run(&settings, args, pipeline::Task::Answer),
+        Command::Classify(args) => cmd::answer::run(&settings, args, pipeline::Task::Classify),
+        Command::Init(args) => cmd::init::run(args),
         Command::Doctor(args) => cmd::doctor::run(&settings, args),
     }
 }

@@ -19,6 +19,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let store = Store::new(&settings.index);
     let options = IngestOptions {
         rebuild: args.rebuild,
+        examples: args.examples.clone(),
         chunk_chars: settings.config.ingest.chunk_chars,
         batch_size: settings.config.ingest.batch_size,
     };
@@ -69,6 +70,13 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 summary.vectors_reused,
                 summary.seconds
             )?;
+            if summary.intents > 0 {
+                writeln!(
+                    out,
+                    "intent classifier: {} intents from {} examples",
+                    summary.intents, summary.examples
+                )?;
+            }
             if !summary.issues.is_empty() {
                 writeln!(
                     out,

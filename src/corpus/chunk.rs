@@ -24,6 +24,8 @@ pub struct Chunk {
     /// Question variants (FAQ entries).
     pub questions: Vec<String>,
     pub source: String,
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 impl Chunk {
@@ -81,6 +83,7 @@ pub fn chunk_document(doc: &Document, max_chars: usize) -> Vec<Chunk> {
         never_automate: doc.never_automate,
         questions: doc.questions.clone(),
         source: doc.source.display().to_string(),
+        url: doc.url.clone(),
     };
     let mut chunks = Vec::new();
     for section in sections {
@@ -293,6 +296,7 @@ mod tests {
             body: body.into(),
             source: PathBuf::from("kb/d.md"),
             line: 1,
+            url: None,
         }
     }
 

@@ -20,6 +20,8 @@ struct Row {
     tags: Option<String>,
     #[serde(default)]
     never_automate: Option<Flag>,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// Question variants as a list, or one string with variants separated by `|`.
@@ -99,6 +101,7 @@ impl Row {
             body: answer,
             source: path.to_path_buf(),
             line,
+            url: self.url.filter(|u| !u.trim().is_empty()),
         })
     }
 }

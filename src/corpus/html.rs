@@ -96,6 +96,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Parsed {
         body: ex.body,
         source: path.to_path_buf(),
         line: 1,
+        url: ex.meta.get("kb:url").cloned(),
     })
 }
 

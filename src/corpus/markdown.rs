@@ -17,6 +17,7 @@ struct FrontMatter {
     tags: Tags,
     #[serde(alias = "never_auto", alias = "no_auto")]
     never_automate: bool,
+    url: Option<String>,
 }
 
 /// Tags as a YAML list (of words or numbers, e.g. `[api, 429]`) or a comma-separated string.
@@ -112,6 +113,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Parsed {
         body: body.to_string(),
         source: path.to_path_buf(),
         line: body_line.saturating_sub(1).max(1),
+        url: front.url,
     })
 }
 

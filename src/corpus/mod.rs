@@ -45,6 +45,9 @@ pub struct Document {
     pub source: PathBuf,
     /// 1-based line in `source` where the document starts.
     pub line: usize,
+    /// Where the article is published, for links in replies.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 impl Document {
@@ -63,6 +66,7 @@ impl Document {
             &self.questions,
             &self.body,
             &self.source,
+            &self.url,
         ))
         .unwrap_or_default();
         hasher.update(&canonical);
@@ -311,6 +315,7 @@ fn parse_text(path: &Path, text: &str) -> Parsed {
         body,
         source: path.to_path_buf(),
         line: title_line + 1,
+        url: None,
     })
 }
 

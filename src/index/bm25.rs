@@ -24,12 +24,14 @@ use crate::lang::Lang;
 const TITLE_BOOST: f32 = 1.5;
 const WRITER_MEMORY: usize = 50_000_000;
 
+#[derive(Clone)]
 struct LangFields {
     lang: Lang,
     title: Field,
     body: Field,
 }
 
+#[derive(Clone)]
 struct Fields {
     row: Field,
     langs: Vec<LangFields>,
@@ -100,7 +102,8 @@ pub fn write(dir: &Path, chunks: &[Chunk]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An open BM25 index.
+/// An open BM25 index (cheap to clone: readers and analyzers are shared or small).
+#[derive(Clone)]
 pub struct Bm25 {
     reader: IndexReader,
     fields: Fields,
@@ -141,7 +144,9 @@ impl Bm25 {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Per word (by its offset in the query): the best ideal contribution among languages that know it.
-        let mut word_ideal: HashMap<usize, f32> = HashMap::new();
+        // Ordered, so the sum below is the same in every process (a HashMap would vary the f32 rounding).
+        let mut word_ideal: std::collections::BTreeMap<usize, f32> =
+            std::collections::BTreeMap::new();
         let mut unknown_words: HashSet<usize> = HashSet::new();
         for (lang, analyzer) in &mut self.analyzers {
             let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {

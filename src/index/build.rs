@@ -19,6 +19,9 @@ use crate::progress::Progress;
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
     pub rebuild: bool,
+    /// Labelled historical tickets to train the intent classifier on (kept from the previous
+    /// generation when empty).
+    pub examples: Vec<PathBuf>,
     pub chunk_chars: usize,
     pub batch_size: usize,
 }
@@ -40,6 +43,9 @@ pub struct IngestSummary {
     pub chunks: usize,
     pub vectors_embedded: usize,
     pub vectors_reused: usize,
+    /// Labelled examples behind the intent classifier, and its number of intents (0: none).
+    pub examples: usize,
+    pub intents: usize,
     pub embedder: String,
     pub seconds: f64,
     pub issues: Vec<InputIssue>,
@@ -154,10 +160,16 @@ pub fn ingest(
     }
     let generation = previous.as_ref().map_or(1, |p| p.manifest.generation + 1);
     let dir = store.begin(&lock, generation)?;
-    let fresh = if texts_to_embed.is_empty() {
-        Vec::new()
+    let mut examples = Vec::new();
+    for path in &options.examples {
+        let (read, bad) = crate::pipeline::intent::read_examples(path)?;
+        examples.extend(read);
+        issues.extend(bad);
+    }
+    let mut embedder = if texts_to_embed.is_empty() && examples.is_empty() {
+        None
     } else {
-        let mut embedder = load_embedder()?;
+        let embedder = load_embedder()?;
         anyhow::ensure!(
             embedder.id() == embedder_info.id && embedder.dim() == dim,
             "internal: the loaded model is {} ({}-d), expected {} ({dim}-d)",
@@ -165,12 +177,33 @@ pub fn ingest(
             embedder.dim(),
             embedder_info.id
         );
-        embed_with_progress(
-            embedder.as_mut(),
-            &texts_to_embed,
-            options.batch_size,
-            progress,
-        )?
+        Some(embedder)
+    };
+    let fresh = match embedder.as_mut() {
+        Some(e) if !texts_to_embed.is_empty() => {
+            embed_with_progress(e.as_mut(), &texts_to_embed, options.batch_size, progress)?
+        }
+        _ => Vec::new(),
+    };
+    let intent_model = match embedder.as_mut() {
+        Some(e) if !examples.is_empty() => {
+            let texts: Vec<String> = examples.iter().map(|x| x.text.clone()).collect();
+            let vectors = embed_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
+            progress.message("training the intent classifier");
+            Some(crate::pipeline::intent::train(
+                &examples,
+                &vectors,
+                &embedder_info.id,
+            )?)
+        }
+        // No new examples: keep the previous classifier while the model is the same.
+        _ => match previous
+            .as_ref()
+            .filter(|p| p.manifest.embedder == *embedder_info)
+        {
+            Some(prev) => crate::pipeline::intent::load(&prev.dir)?,
+            None => None,
+        },
     };
     let mut vectors = Vec::with_capacity(views.len() * dim);
     let mut reused = 0;
@@ -206,6 +239,9 @@ pub fn ingest(
         },
     )?;
     super::bm25::write(&dir.join(TANTIVY_DIR), &chunks)?;
+    if let Some(model) = &intent_model {
+        crate::pipeline::intent::save(model, &dir)?;
+    }
     if std::env::var("KBCTL_FAILPOINT").is_ok_and(|f| f == "ingest-before-publish") {
         // Fault injection for the crash-safety tests: die the hard way, generation written but not live.
         std::process::abort();
@@ -225,6 +261,10 @@ pub fn ingest(
         chunks: chunks.len(),
         vectors_embedded: fresh.len(),
         vectors_reused: reused,
+        examples: intent_model.as_ref().map_or(0, |m| m.examples),
+        intents: intent_model
+            .as_ref()
+            .map_or(0, |m| m.classifier.classes.len()),
         embedder: embedder_info.id.clone(),
         seconds: started.elapsed().as_secs_f64(),
         issues,

@@ -53,7 +53,7 @@ pub struct Candidates {
 
 /// An open index and the model that embeds queries for it.
 pub struct Retriever {
-    generation: Generation,
+    generation: std::sync::Arc<Generation>,
     bm25: Bm25,
     embedder: Box<dyn Embedder + Send>,
 }
@@ -72,8 +72,24 @@ impl Retriever {
         store::check_compatible(store.root(), &generation.manifest, &info)?;
         let bm25 = Bm25::open(&dir.join(TANTIVY_DIR))?;
         Ok(Self {
-            generation,
+            generation: std::sync::Arc::new(generation),
             bm25,
+            embedder,
+        })
+    }
+
+    /// Another retriever over the same index data (shared, not copied) with its own model
+    /// session, for a second worker thread. `embedder` must be the same model.
+    pub fn fork(&self, embedder: Box<dyn Embedder + Send>) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            embedder.id() == self.embedder.id(),
+            "internal: fork with model {} of an index searched with {}",
+            embedder.id(),
+            self.embedder.id()
+        );
+        Ok(Self {
+            generation: std::sync::Arc::clone(&self.generation),
+            bm25: self.bm25.clone(),
             embedder,
         })
     }
@@ -88,18 +104,42 @@ impl Retriever {
 
     /// Candidates from both retrievers (the vector side embeds the query alone, batch of one).
     pub fn candidates(&mut self, query: &str, limit: usize) -> anyhow::Result<Candidates> {
-        let (bm25, bm25_ideal) = self.bm25.search(query, limit)?;
-        let q = self
+        let q = self.embed_query(query)?;
+        self.candidates_with(query, &q, limit)
+    }
+
+    /// The query's vector (embedded alone, so it does not depend on other queries).
+    pub fn embed_query(&mut self, query: &str) -> anyhow::Result<Vec<f32>> {
+        Ok(self
             .embedder
             .embed(&[query.to_string()], 1)?
             .pop()
-            .unwrap_or_default();
-        let vector = self.vector_candidates(&q, limit);
+            .unwrap_or_default())
+    }
+
+    /// Candidates for a query whose vector is already known.
+    pub fn candidates_with(
+        &mut self,
+        query: &str,
+        vector: &[f32],
+        limit: usize,
+    ) -> anyhow::Result<Candidates> {
+        let (bm25, bm25_ideal) = self.bm25.search(query, limit)?;
+        let vector = self.vector_candidates(vector, limit);
         Ok(Candidates {
             bm25,
             bm25_ideal,
             vector,
         })
+    }
+
+    /// Embed many texts at once (for labelled examples), `batch_size` per model call.
+    pub fn embed_many(
+        &mut self,
+        texts: &[String],
+        batch_size: usize,
+    ) -> anyhow::Result<Vec<Vec<f32>>> {
+        self.embedder.embed(texts, batch_size)
     }
 
     /// Exact nearest chunks by cosine: every view scored, a chunk takes its best view.

@@ -1,0 +1,178 @@
+//! `kbctl answer` and `kbctl classify`: stream tickets through the decision engine, one output line per input record.
+
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::cli::{TableFormat, TicketArgs};
+use crate::config::Settings;
+use crate::error::{InputIssue, UserError};
+use crate::output::{ellipsize, write_aligned};
+use crate::pipeline::{self, Outcome, Pipeline, Renderer, Task};
+use crate::tickets::{self, ColumnMap, InputFormat};
+
+pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result<ExitCode> {
+    let map = match &args.map {
+        Some(spec) => ColumnMap::parse(spec)?,
+        None => ColumnMap::default(),
+    };
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        TableFormat::Table
+    } else {
+        TableFormat::Jsonl
+    });
+    let workers = settings.threads.max(1);
+    let mut pipelines = Vec::with_capacity(workers);
+    let retrievers = super::open_retrievers(settings, workers)?;
+    let intent = match retrievers.first() {
+        Some(r) => pipeline::intent::load(&r.generation().dir)?.map(std::sync::Arc::new),
+        None => None,
+    };
+    for retriever in retrievers {
+        pipelines.push(Pipeline::new(
+            retriever,
+            intent.clone(),
+            settings.config.policy.clone(),
+            settings.config.retrieval.clone(),
+            Renderer::new(settings.config.templates.answer.as_deref())?,
+            task,
+        ));
+    }
+
+    let inputs: Vec<(String, InputFormat, Box<dyn BufRead + Send>)> = if args.files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Err(
+                UserError::Invalid("give ticket FILEs, or pipe tickets on stdin".into()).into(),
+            );
+        }
+        vec![(
+            "-".to_string(),
+            args.input_format.unwrap_or(InputFormat::Auto),
+            Box::new(BufReader::new(std::io::stdin())),
+        )]
+    } else {
+        let mut v: Vec<(String, InputFormat, Box<dyn BufRead + Send>)> = Vec::new();
+        for path in &args.files {
+            let file = std::fs::File::open(path)
+                .map_err(|err| UserError::Invalid(format!("{}: {err}", path.display())))?;
+            v.push((
+                path.display().to_string(),
+                args.input_format
+                    .unwrap_or_else(|| InputFormat::from_extension(path)),
+                Box::new(BufReader::new(file)),
+            ));
+        }
+        v
+    };
+    let origins: Vec<String> = inputs.iter().map(|(o, ..)| o.clone()).collect();
+    let records = inputs
+        .into_iter()
+        .zip(origins.iter())
+        .flat_map(|((_, fmt, reader), origin)| tickets::read(reader, fmt, origin.as_str(), &map));
+
+    let mut out = std::io::stdout().lock();
+    let mut table_rows = Vec::new();
+    if format == TableFormat::Csv {
+        writeln!(out, "{}", CSV_HEADER.join(","))?;
+    }
+    let (total, bad) =
+        pipeline::stream::run(Box::new(records), pipelines, args.fail_fast, |item| {
+            if let Err(issue) = &item {
+                eprintln!("kbctl: bad ticket: {issue}");
+            }
+            match format {
+                TableFormat::Jsonl | TableFormat::Json => {
+                    match &item {
+                        Ok(outcome) => serde_json::to_writer(&mut out, outcome)?,
+                        Err(issue) => serde_json::to_writer(&mut out, &ErrorRecord::from(issue))?,
+                    }
+                    writeln!(out)?;
+                    out.flush()?;
+                }
+                TableFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    w.write_record(row(&item))?;
+                    w.flush()?;
+                }
+                TableFormat::Table => table_rows.push(row(&item)),
+            }
+            Ok(())
+        })?;
+    if format == TableFormat::Table {
+        write_aligned(&CSV_HEADER, &table_rows, &mut out)?;
+    }
+    out.flush()?;
+    if !settings.quiet && bad > 0 {
+        eprintln!("kbctl: {bad} of {total} input records could not be read (reported in place)");
+    }
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The output line for a record that could not be read.
+#[derive(Debug, Serialize)]
+struct ErrorRecord<'a> {
+    error: &'a str,
+    source: String,
+    line: Option<usize>,
+}
+
+impl<'a> From<&'a InputIssue> for ErrorRecord<'a> {
+    fn from(issue: &'a InputIssue) -> Self {
+        Self {
+            error: &issue.message,
+            source: issue.path.display().to_string(),
+            line: issue.line,
+        }
+    }
+}
+
+const CSV_HEADER: [&str; 9] = [
+    "id",
+    "decision",
+    "confidence",
+    "intent",
+    "category",
+    "language",
+    "sentiment",
+    "priority",
+    "reasons",
+];
+
+fn row(item: &Result<Outcome, InputIssue>) -> Vec<String> {
+    match item {
+        Ok(o) => vec![
+            o.id.clone(),
+            format!("{:?}", o.decision).to_lowercase(),
+            format!("{:.3}", o.confidence),
+            o.intent.clone().unwrap_or_default(),
+            o.category.clone().unwrap_or_default(),
+            o.language.to_string(),
+            format!("{:?} {:+.2}", o.sentiment.label, o.sentiment.score).to_lowercase(),
+            format!("{:?}", o.priority).to_lowercase(),
+            ellipsize(
+                &o.escalation_reasons
+                    .iter()
+                    .map(|r| r.code)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                60,
+            ),
+        ],
+        Err(issue) => vec![
+            format!("{}:{}", issue.path.display(), issue.line.unwrap_or(0)),
+            "error".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            ellipsize(&issue.message, 60),
+        ],
+    }
+}

@@ -1,0 +1,540 @@
+//! The decision engine: ticket -> retrieve -> signals -> confidence -> reasons -> decision -> rendered answer and handover.
+
+pub mod classifier;
+pub mod entities;
+pub mod intent;
+pub mod lexicon;
+pub mod pii;
+mod render;
+pub mod sentiment;
+pub mod stream;
+mod triggers;
+
+use serde::Serialize;
+
+use crate::config::{Policy, RetrievalConfig};
+use crate::index::{Mode, Retriever, SearchOptions};
+use crate::lang::{self, Lang};
+use crate::tickets::{Role, Ticket};
+use entities::Entity;
+use pii::PiiFinding;
+pub use render::Renderer;
+use sentiment::{Sentiment, SentimentLabel};
+use triggers::{PhraseMatch, PhraseMatcher};
+
+/// What happens to a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Auto,
+    Draft,
+    Escalate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+/// The numbers behind the confidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signals {
+    /// Fused retrieval score of the best document (cosine and BM25 fraction, absolute scale).
+    pub top_score: f32,
+    /// Its lead over the runner-up document.
+    pub margin: f32,
+    /// BM25 and vectors put the same document first.
+    pub agreement: bool,
+    /// With labelled examples: the intent classifier's probability. Without: the share of the
+    /// top documents' score mass in the best document's category (reported, not weighted).
+    pub intent_share: f32,
+    /// The best document's cosine similarity and BM25 fraction of an ideal match.
+    pub vector: Option<f32>,
+    pub bm25_fraction: Option<f32>,
+}
+
+/// One reason a ticket is not answered automatically, with the number and threshold behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    /// The least cautious decision this reason allows.
+    pub decision: Decision,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub doc_id: String,
+    pub title: String,
+    pub section: String,
+    pub score: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub category: Option<String>,
+    pub never_automate: bool,
+}
+
+/// Everything an agent needs to take over without asking the customer to repeat.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handover {
+    pub summary: String,
+    pub intent: Option<String>,
+    pub sentiment: SentimentLabel,
+    pub priority: Priority,
+    pub reasons: Vec<&'static str>,
+    pub entities: Vec<Entity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_reply: Option<String>,
+    pub sources: Vec<String>,
+    pub conversation: Vec<Turn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Turn {
+    pub role: Role,
+    pub text: String,
+}
+
+/// The result for one ticket: one JSON line of `kbctl answer` / `kbctl classify`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub decision: Decision,
+    pub confidence: f32,
+    pub signals: Signals,
+    pub language: Lang,
+    pub intent: Option<String>,
+    pub category: Option<String>,
+    pub sentiment: Sentiment,
+    pub priority: Priority,
+    pub entities: Vec<Entity>,
+    pub pii: Vec<PiiFinding>,
+    pub escalation_reasons: Vec<Reason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    pub sources: Vec<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover: Option<Handover>,
+}
+
+/// Whether to compose replies (`answer`) or only route (`classify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    Answer,
+    Classify,
+}
+
+/// Trigger kinds that make a ticket urgent rather than high priority.
+const URGENT_TRIGGERS: &[&str] = &["legal", "chargeback", "security_incident", "threat"];
+/// Documents considered when measuring intent agreement.
+const INTENT_DEPTH: usize = 5;
+
+/// One worker's pipeline: its own retriever (model session) and matchers; policy shared by value.
+pub struct Pipeline {
+    retriever: Retriever,
+    intent: Option<std::sync::Arc<intent::IntentModel>>,
+    policy: Policy,
+    retrieval: RetrievalConfig,
+    triggers: PhraseMatcher,
+    human: PhraseMatcher,
+    renderer: Renderer,
+    task: Task,
+}
+
+impl Pipeline {
+    pub fn new(
+        retriever: Retriever,
+        intent: Option<std::sync::Arc<intent::IntentModel>>,
+        policy: Policy,
+        retrieval: RetrievalConfig,
+        renderer: Renderer,
+        task: Task,
+    ) -> Self {
+        let triggers = match &policy.triggers {
+            Some(custom) => PhraseMatcher::new(custom.iter().flat_map(|(kind, by_lang)| {
+                by_lang.iter().flat_map(move |(code, terms)| {
+                    let lang = Lang::parse(code).unwrap_or(Lang::En);
+                    terms.iter().map(move |t| (kind.as_str(), lang, t.as_str()))
+                })
+            })),
+            None => PhraseMatcher::new(lexicon::DEFAULT_TRIGGERS.iter().flat_map(
+                |(kind, code, terms)| {
+                    let lang = Lang::parse(code).unwrap_or(Lang::En);
+                    terms.iter().map(move |t| (*kind, lang, *t))
+                },
+            )),
+        };
+        let human = match &policy.human_requests {
+            Some(custom) => PhraseMatcher::new(custom.iter().flat_map(|(code, phrases)| {
+                let lang = Lang::parse(code).unwrap_or(Lang::En);
+                phrases
+                    .iter()
+                    .map(move |p| ("human_request", lang, p.as_str()))
+            })),
+            None => PhraseMatcher::new(lexicon::DEFAULT_HUMAN_REQUESTS.iter().flat_map(
+                |(code, phrases)| {
+                    let lang = Lang::parse(code).unwrap_or(Lang::En);
+                    phrases.iter().map(move |p| ("human_request", lang, *p))
+                },
+            )),
+        };
+        Self {
+            retriever,
+            intent,
+            policy,
+            retrieval,
+            triggers,
+            human,
+            renderer,
+            task,
+        }
+    }
+
+    /// Decide one ticket.
+    pub fn process(&mut self, ticket: &Ticket) -> anyhow::Result<Outcome> {
+        let query = ticket.query_text();
+        let everything = ticket.customer_text();
+        let language = lang::detect(&query);
+        let pii = pii::find_pii(&query);
+        // Emails and phones are PII too: the entity says one was given, not what it is.
+        let entities: Vec<Entity> = entities::extract(&everything)
+            .into_iter()
+            .map(redact_entity)
+            .collect();
+        let sentiment = sentiment::analyze(&query, language);
+        let trigger_hits = self.triggers.find(&everything);
+        let human_hits = self.human.find(&query);
+
+        // Retrieval on the redacted text: card numbers and the like are not search terms.
+        let search_text = pii::redact(&query, &pii);
+        let query_vector = self.retriever.embed_query(&search_text)?;
+        let candidates = self.retriever.candidates_with(
+            &search_text,
+            &query_vector,
+            self.retrieval.candidates,
+        )?;
+        let options = SearchOptions {
+            mode: Mode::Hybrid,
+            retrieval: self.retrieval.clone(),
+            top: INTENT_DEPTH,
+        };
+        let hits = self.retriever.rank(&candidates, &options);
+        let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
+        let agreement = match (candidates.bm25.first(), candidates.vector.first()) {
+            (Some(b), Some(v)) => doc_of(b.0) == doc_of(v.0),
+            _ => false,
+        };
+        let top = hits.first();
+        let top_chunk = top.map(|h| self.retriever.chunk(h.chunk_row).clone());
+        let doc_category = top_chunk.as_ref().and_then(|c| c.category.clone());
+        // Intent: the classifier trained on labelled history when there is one; otherwise the
+        // best document, with the agreement of the top documents' categories as its strength.
+        let (intent, category, intent_share) = match &self.intent {
+            Some(model) => {
+                let p = model.classifier.predict(&query_vector);
+                let name = model.classifier.classes[p.class].clone();
+                let category = model
+                    .categories
+                    .get(&name)
+                    .cloned()
+                    .or(doc_category.clone());
+                (Some(name), category, p.probability)
+            }
+            None => {
+                let mass: f32 = hits.iter().map(|h| h.score.max(0.0)).sum();
+                let same: f32 = hits
+                    .iter()
+                    .filter(|h| self.retriever.chunk(h.chunk_row).category == doc_category)
+                    .map(|h| h.score.max(0.0))
+                    .sum();
+                let share = if mass > 0.0 { same / mass } else { 0.0 };
+                (
+                    top_chunk.as_ref().map(|c| c.doc_id.clone()),
+                    doc_category.clone(),
+                    share,
+                )
+            }
+        };
+        let signals = Signals {
+            top_score: top.map_or(0.0, |h| h.score),
+            margin: match (hits.first(), hits.get(1)) {
+                (Some(a), Some(b)) => a.score - b.score,
+                (Some(a), None) => a.score,
+                _ => 0.0,
+            },
+            agreement,
+            intent_share,
+            vector: top.and_then(|h| h.vector),
+            bm25_fraction: top
+                .and_then(|h| h.bm25)
+                .map(|s| (s / candidates.bm25_ideal.max(f32::EPSILON)).min(1.0)),
+        };
+        let c = &self.policy.calibration;
+        let mut z = c.intercept
+            + c.top_score * signals.top_score
+            + c.margin * signals.margin
+            + c.agreement * f32::from(u8::from(signals.agreement));
+        if self.intent.is_some() {
+            // Independent evidence adds in log-odds: the classifier's probability enters as its logit.
+            let p = signals.intent_share.clamp(1e-3, 1.0 - 1e-3);
+            z += c.intent * (p / (1.0 - p)).ln();
+        }
+        let confidence = 1.0 / (1.0 + (-z).exp());
+
+        let reasons = self.reasons(&Evidence {
+            signals: &signals,
+            confidence,
+            sentiment: &sentiment,
+            triggers: &trigger_hits,
+            human: &human_hits,
+            top: top_chunk.as_ref(),
+            category: category.as_deref(),
+        });
+        let decision = reasons
+            .iter()
+            .map(|r| r.decision)
+            .max()
+            .unwrap_or(Decision::Auto);
+        let priority = priority(
+            ticket,
+            &sentiment,
+            &trigger_hits,
+            !human_hits.is_empty(),
+            decision,
+            &self.policy,
+        );
+        let sources: Vec<Source> = hits
+            .iter()
+            .take(3)
+            .map(|h| {
+                let chunk = self.retriever.chunk(h.chunk_row);
+                Source {
+                    doc_id: chunk.doc_id.clone(),
+                    title: chunk.title.clone(),
+                    section: chunk.heading_path(),
+                    score: h.score,
+                    url: chunk.url.clone(),
+                    category: chunk.category.clone(),
+                    never_automate: chunk.never_automate,
+                }
+            })
+            .collect();
+        let has_answer = top_chunk.is_some() && !reasons.iter().any(|r| r.code == "no_kb_match");
+        let answer = match (self.task, &top_chunk) {
+            (Task::Answer, Some(chunk)) if has_answer => {
+                Some(self.renderer.answer(ticket, language, chunk, &sources)?)
+            }
+            _ => None,
+        };
+        let handover = (decision != Decision::Auto).then(|| Handover {
+            summary: render::summary(ticket, &pii),
+            intent: intent.clone(),
+            sentiment: sentiment.label,
+            priority,
+            reasons: reasons.iter().map(|r| r.code).collect(),
+            entities: entities.clone(),
+            suggested_reply: answer.clone(),
+            sources: sources.iter().map(|s| s.doc_id.clone()).collect(),
+            conversation: render::conversation(ticket),
+        });
+        Ok(Outcome {
+            id: ticket.id.clone(),
+            decision,
+            confidence,
+            signals,
+            language,
+            intent,
+            category,
+            sentiment,
+            priority,
+            entities,
+            pii,
+            escalation_reasons: reasons,
+            answer,
+            sources,
+            handover,
+        })
+    }
+
+    fn reasons(&self, e: &Evidence<'_>) -> Vec<Reason> {
+        let Evidence {
+            signals,
+            confidence,
+            sentiment,
+            triggers,
+            human,
+            top,
+            category,
+        } = *e;
+        let p = &self.policy;
+        let mut out = Vec::new();
+        let reason = |code, decision, detail: String| Reason {
+            code,
+            decision,
+            detail,
+            value: None,
+            threshold: None,
+            kind: None,
+            matched: None,
+        };
+        if signals.top_score < p.no_match_score {
+            out.push(Reason {
+                value: Some(signals.top_score),
+                threshold: Some(p.no_match_score),
+                ..reason(
+                    "no_kb_match",
+                    Decision::Escalate,
+                    "no knowledge-base document matches well enough".into(),
+                )
+            });
+        }
+        for hit in triggers {
+            out.push(Reason {
+                kind: Some(hit.kind.clone()),
+                matched: Some(hit.matched.clone()),
+                ..reason(
+                    "trigger_term",
+                    Decision::Escalate,
+                    format!("{} term \"{}\"", hit.kind, hit.phrase),
+                )
+            });
+        }
+        if let Some(hit) = human.first() {
+            out.push(Reason {
+                matched: Some(hit.matched.clone()),
+                ..reason(
+                    "human_request",
+                    Decision::Escalate,
+                    format!("asks for a person (\"{}\")", hit.phrase),
+                )
+            });
+        }
+        if sentiment.score <= p.escalate_sentiment || sentiment.score <= p.draft_sentiment {
+            let (decision, threshold) = if sentiment.score <= p.escalate_sentiment {
+                (Decision::Escalate, p.escalate_sentiment)
+            } else {
+                (Decision::Draft, p.draft_sentiment)
+            };
+            out.push(Reason {
+                value: Some(sentiment.score),
+                threshold: Some(threshold),
+                ..reason("negative_sentiment", decision, sentiment.cues.join("; "))
+            });
+        }
+        if let Some(chunk) = top {
+            let category = category.unwrap_or_default().to_string();
+            if chunk.never_automate || p.never_automate_categories.contains(&category) {
+                out.push(Reason {
+                    kind: Some(category.clone()),
+                    ..reason(
+                        "sensitive_topic",
+                        Decision::Escalate,
+                        format!(
+                            "the best source `{}` must never be sent automatically",
+                            chunk.doc_id
+                        ),
+                    )
+                });
+            } else if !p.automate_categories.is_empty()
+                && !p.automate_categories.contains(&category)
+            {
+                out.push(Reason {
+                    kind: Some(category.clone()),
+                    ..reason(
+                        "category_not_enabled",
+                        Decision::Draft,
+                        format!("category `{category}` is not enabled for automatic answers"),
+                    )
+                });
+            }
+        }
+        let overrides = category.and_then(|c| p.categories.get(c));
+        let auto = overrides
+            .and_then(|o| o.auto_threshold)
+            .unwrap_or(p.auto_threshold);
+        let draft = overrides
+            .and_then(|o| o.draft_threshold)
+            .unwrap_or(p.draft_threshold);
+        if confidence < auto {
+            let (decision, threshold) = if confidence < draft {
+                (Decision::Escalate, draft)
+            } else {
+                (Decision::Draft, auto)
+            };
+            out.push(Reason {
+                value: Some(confidence),
+                threshold: Some(threshold),
+                ..reason(
+                    "low_confidence",
+                    decision,
+                    "confidence below the threshold".into(),
+                )
+            });
+        }
+        out
+    }
+}
+
+/// Everything the reasons are drawn from.
+#[derive(Clone, Copy)]
+struct Evidence<'a> {
+    signals: &'a Signals,
+    confidence: f32,
+    sentiment: &'a Sentiment,
+    triggers: &'a [PhraseMatch],
+    human: &'a [PhraseMatch],
+    top: Option<&'a crate::corpus::Chunk>,
+    category: Option<&'a str>,
+}
+
+fn redact_entity(mut entity: Entity) -> Entity {
+    match entity.kind {
+        entities::EntityKind::Email => entity.value = pii::PiiKind::Email.tag().to_string(),
+        entities::EntityKind::Phone => entity.value = pii::PiiKind::Phone.tag().to_string(),
+        _ => {}
+    }
+    entity
+}
+
+fn priority(
+    ticket: &Ticket,
+    sentiment: &Sentiment,
+    triggers: &[PhraseMatch],
+    human: bool,
+    decision: Decision,
+    policy: &Policy,
+) -> Priority {
+    let enterprise = ticket
+        .customer
+        .as_ref()
+        .and_then(|c| c.plan.as_deref())
+        .is_some_and(|p| p.eq_ignore_ascii_case("enterprise"));
+    if triggers
+        .iter()
+        .any(|t| URGENT_TRIGGERS.contains(&t.kind.as_str()))
+    {
+        Priority::Urgent
+    } else if !triggers.is_empty()
+        || human
+        || sentiment.score <= policy.escalate_sentiment
+        || enterprise
+    {
+        Priority::High
+    } else if decision == Decision::Auto && sentiment.label != SentimentLabel::Negative {
+        Priority::Low
+    } else {
+        Priority::Normal
+    }
+}

@@ -1,0 +1,497 @@
+//! Tickets in: JSONL, CSV (with a column mapping) and plain text, read as a stream; a bad record becomes a located error, never a stop.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{InputIssue, UserError};
+
+/// One ticket as kbctl sees it, whatever format it came in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The current customer message (for a conversation: its last customer message).
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The whole conversation, oldest first (empty for a single message).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Customer,
+    #[serde(alias = "assistant", alias = "bot")]
+    Agent,
+}
+
+impl Ticket {
+    /// Subject and current message: what retrieval and classification read.
+    pub fn query_text(&self) -> String {
+        match &self.subject {
+            Some(s) if !s.trim().is_empty() && !self.body.contains(s.trim()) => {
+                format!("{}\n{}", s.trim(), self.body)
+            }
+            _ => self.body.clone(),
+        }
+    }
+
+    /// Everything the customer wrote in this conversation, oldest first (for triggers and handover).
+    pub fn customer_text(&self) -> String {
+        let earlier: Vec<&str> = self
+            .messages
+            .iter()
+            .filter(|m| m.role == Role::Customer)
+            .map(|m| m.text.as_str())
+            .filter(|t| *t != self.body)
+            .collect();
+        let mut all = earlier.join("\n");
+        if !all.is_empty() {
+            all.push('\n');
+        }
+        all.push_str(&self.query_text());
+        all
+    }
+}
+
+/// The shape of a JSONL ticket: `text`, or `subject` + `body`, or `messages`.
+#[derive(Debug, Deserialize)]
+struct RawTicket {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    customer: Option<Customer>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    messages: Vec<Message>,
+}
+
+impl RawTicket {
+    fn into_ticket(self, fallback_id: String) -> Result<Ticket, String> {
+        let id = match self.id {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => fallback_id,
+        };
+        let last_customer = self
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::Customer)
+            .map(|m| m.text.clone());
+        let body = self
+            .text
+            .or(self.body)
+            .or(last_customer)
+            .filter(|b| !b.trim().is_empty())
+            .or_else(|| self.subject.clone().filter(|s| !s.trim().is_empty()))
+            .ok_or(
+                "no text: give `text`, `subject` and `body`, or `messages` with a customer message",
+            )?;
+        Ok(Ticket {
+            id,
+            subject: self.subject,
+            body,
+            customer: self.customer,
+            channel: self.channel,
+            created_at: self.created_at,
+            messages: self.messages,
+        })
+    }
+}
+
+/// How the records of an input are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// One JSON object per line; a line not starting with `{` is a plain-text ticket.
+    Auto,
+    Jsonl,
+    Csv,
+    /// One ticket per line.
+    Text,
+    /// The whole input is one ticket.
+    Document,
+}
+
+impl InputFormat {
+    /// The format a file's extension implies.
+    pub fn from_extension(path: &std::path::Path) -> InputFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
+            Some("csv") => InputFormat::Csv,
+            Some("txt") => InputFormat::Text,
+            _ => InputFormat::Auto,
+        }
+    }
+}
+
+/// Which CSV column holds which ticket field (`--map id="Ticket ID",text=Body`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnMap {
+    fields: HashMap<String, String>,
+}
+
+const MAPPABLE: &[&str] = &[
+    "id",
+    "text",
+    "subject",
+    "body",
+    "name",
+    "email",
+    "plan",
+    "channel",
+    "created_at",
+];
+
+/// Header names recognised without a mapping, per field (compared case-insensitively).
+const DEFAULT_HEADERS: &[(&str, &[&str])] = &[
+    (
+        "id",
+        &["id", "ticket id", "ticket_id", "ticket", "number", "key"],
+    ),
+    ("text", &["text", "message", "description", "content"]),
+    ("subject", &["subject", "title", "summary"]),
+    ("body", &["body", "comment", "question"]),
+    (
+        "name",
+        &[
+            "name",
+            "requester",
+            "customer",
+            "customer name",
+            "requester name",
+        ],
+    ),
+    (
+        "email",
+        &["email", "requester email", "customer email", "e-mail"],
+    ),
+    ("plan", &["plan", "tier"]),
+    ("channel", &["channel", "via", "source"]),
+    (
+        "created_at",
+        &["created_at", "created", "created at", "date", "timestamp"],
+    ),
+];
+
+impl ColumnMap {
+    /// Parse `field=Column,field=Column`; quotes around column names are allowed.
+    pub fn parse(spec: &str) -> Result<Self, UserError> {
+        let mut fields = HashMap::new();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (field, column) = pair.split_once('=').ok_or_else(|| {
+                UserError::Invalid(format!("--map: `{pair}` is not field=Column"))
+            })?;
+            let field = field.trim().to_ascii_lowercase();
+            if !MAPPABLE.contains(&field.as_str()) {
+                return Err(UserError::Invalid(format!(
+                    "--map: unknown field `{field}` (known: {})",
+                    MAPPABLE.join(", ")
+                )));
+            }
+            fields.insert(field, column.trim().trim_matches('"').to_string());
+        }
+        Ok(Self { fields })
+    }
+
+    /// Column index per field for this header: mapped names first, then the usual names.
+    fn resolve(&self, headers: &csv::StringRecord) -> Result<HashMap<&'static str, usize>, String> {
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+        };
+        let mut out = HashMap::new();
+        for &(field, defaults) in DEFAULT_HEADERS {
+            if let Some(column) = self.fields.get(field) {
+                let index = find(column)
+                    .ok_or_else(|| format!("--map {field}={column}: no such column"))?;
+                out.insert(field, index);
+            } else if let Some(index) = defaults.iter().find_map(|d| find(d)) {
+                out.insert(field, index);
+            }
+        }
+        if !out.contains_key("text") && !out.contains_key("body") && !out.contains_key("subject") {
+            return Err(format!(
+                "no text column: map one with --map text=COLUMN (columns: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// A ticket or the problem with its record, numbered by its place in the input.
+pub type Record = Result<Ticket, InputIssue>;
+
+/// Stream tickets from `reader`; `origin` names the input in messages ("-" for stdin).
+/// Records come out as they are read, so `tail -f` input is answered line by line.
+pub fn read<'a>(
+    reader: Box<dyn BufRead + Send + 'a>,
+    format: InputFormat,
+    origin: &'a str,
+    map: &'a ColumnMap,
+) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
+    let issue = move |line: usize, message: String| InputIssue::new(origin, Some(line), message);
+    match format {
+        InputFormat::Csv => read_csv(reader, origin, map),
+        InputFormat::Document => {
+            let mut reader = reader;
+            let mut text = String::new();
+            let record = match std::io::Read::read_to_string(&mut reader, &mut text) {
+                Ok(_) if !text.trim().is_empty() => Ok(Ticket {
+                    id: origin.to_string(),
+                    subject: None,
+                    body: text.trim().to_string(),
+                    customer: None,
+                    channel: None,
+                    created_at: None,
+                    messages: Vec::new(),
+                }),
+                Ok(_) => Err(issue(1, "empty ticket".into())),
+                Err(err) => Err(issue(1, format!("cannot read: {err}"))),
+            };
+            Box::new(std::iter::once(record))
+        }
+        InputFormat::Auto | InputFormat::Jsonl | InputFormat::Text => Box::new(
+            reader
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+                .map(move |(i, line)| {
+                    let n = i + 1;
+                    let line = line.map_err(|err| issue(n, format!("cannot read: {err}")))?;
+                    let fallback = format!("{origin}:{n}");
+                    let as_json = format == InputFormat::Jsonl
+                        || (format == InputFormat::Auto && looks_like_json(&line));
+                    if as_json {
+                        let value: serde_json::Value = serde_json::from_str(&line)
+                            .map_err(|err| issue(n, format!("invalid JSON: {err}")))?;
+                        if !value.is_object() {
+                            return Err(issue(
+                                n,
+                                format!("expected a JSON object, found {}", json_kind(&value)),
+                            ));
+                        }
+                        let raw: RawTicket = serde_json::from_value(value)
+                            .map_err(|err| issue(n, format!("invalid ticket: {err}")))?;
+                        raw.into_ticket(fallback).map_err(|m| issue(n, m))
+                    } else {
+                        Ok(Ticket {
+                            id: fallback,
+                            subject: None,
+                            body: line.trim().to_string(),
+                            customer: None,
+                            channel: None,
+                            created_at: None,
+                            messages: Vec::new(),
+                        })
+                    }
+                }),
+        ),
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Null => "null",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// In `auto` mode: a line starting with `{` is JSON, and so is one starting with `[` that parses
+/// as JSON (a ticket like "[URGENT] invoice missing" stays text).
+fn looks_like_json(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with('{')
+        || (trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok())
+}
+
+fn read_csv<'a>(
+    reader: Box<dyn BufRead + Send + 'a>,
+    origin: &'a str,
+    map: &'a ColumnMap,
+) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
+    let columns = match csv_reader.headers() {
+        Ok(h) => map.resolve(h),
+        Err(err) => Err(format!("cannot read the CSV header: {err}")),
+    };
+    let columns = match columns {
+        Ok(c) => c,
+        Err(message) => {
+            return Box::new(std::iter::once(Err(InputIssue::new(
+                origin,
+                Some(1),
+                message,
+            ))));
+        }
+    };
+    Box::new(csv_reader.into_records().map(move |record| {
+        let record = record.map_err(|err| {
+            let line = err.position().map(|p| p.line() as usize);
+            let message = match err.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
+                    format!("row has {len} fields, the header has {expected_len}")
+                }
+                _ => err.to_string(),
+            };
+            InputIssue::new(origin, line, message)
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let get = |field: &str| {
+            columns
+                .get(field)
+                .and_then(|&i| record.get(i))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let customer = (get("name").is_some() || get("email").is_some() || get("plan").is_some())
+            .then(|| Customer {
+                name: get("name"),
+                email: get("email"),
+                plan: get("plan"),
+            });
+        let raw = RawTicket {
+            id: get("id").map(serde_json::Value::String),
+            text: get("text"),
+            subject: get("subject"),
+            body: get("body"),
+            customer,
+            channel: get("channel"),
+            created_at: get("created_at"),
+            messages: Vec::new(),
+        };
+        raw.into_ticket(format!("{origin}:{line}"))
+            .map_err(|m| InputIssue::new(origin, Some(line), m))
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(text: &str, format: InputFormat, map: &ColumnMap) -> Vec<Record> {
+        read(
+            Box::new(std::io::Cursor::new(text.to_string())),
+            format,
+            "in",
+            map,
+        )
+        .collect()
+    }
+
+    #[test]
+    fn auto_reads_json_and_plain_lines_and_locates_errors() {
+        let input = "{\"id\": \"T1\", \"subject\": \"Invoice\", \"body\": \"Where is it?\"}\nplain question\n\n{broken\n{\"id\": 7, \"messages\": [{\"role\": \"customer\", \"text\": \"hi\"}, {\"role\": \"agent\", \"text\": \"hello\"}, {\"role\": \"customer\", \"text\": \"my order?\"}]}\n{\"id\": \"T9\"}\n";
+        let records = collect(input, InputFormat::Auto, &ColumnMap::default());
+        assert_eq!(records.len(), 5);
+        let t1 = records[0].as_ref().unwrap();
+        assert_eq!(
+            (t1.id.as_str(), t1.query_text().as_str()),
+            ("T1", "Invoice\nWhere is it?")
+        );
+        assert_eq!(records[1].as_ref().unwrap().id, "in:2");
+        assert_eq!(records[2].as_ref().unwrap_err().line, Some(4));
+        let convo = records[3].as_ref().unwrap();
+        assert_eq!((convo.id.as_str(), convo.body.as_str()), ("7", "my order?"));
+        assert_eq!(convo.customer_text(), "hi\nmy order?");
+        assert!(records[4].as_ref().unwrap_err().message.contains("no text"));
+    }
+
+    #[test]
+    fn bracketed_subjects_stay_text_but_json_arrays_are_errors() {
+        let records = collect(
+            "[URGENT] invoice missing\n[1, 2]\n",
+            InputFormat::Auto,
+            &ColumnMap::default(),
+        );
+        assert_eq!(
+            records[0].as_ref().unwrap().body,
+            "[URGENT] invoice missing"
+        );
+        assert!(
+            records[1]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .contains("found an array")
+        );
+    }
+
+    #[test]
+    fn csv_uses_usual_headers_and_explicit_maps() {
+        let input = "Ticket ID,Subject,Description,Requester Email\n42,Faktura,\"Gdzie jest faktura, proszę?\",a@b.pl\n43,too,few\n";
+        let records = collect(input, InputFormat::Csv, &ColumnMap::default());
+        let t = records[0].as_ref().unwrap();
+        assert_eq!(t.id, "42");
+        assert_eq!(t.body, "Gdzie jest faktura, proszę?");
+        assert_eq!(
+            t.customer.as_ref().unwrap().email.as_deref(),
+            Some("a@b.pl")
+        );
+        assert_eq!(records[1].as_ref().unwrap_err().line, Some(3));
+
+        let map = ColumnMap::parse("id=\"Case\",text=Msg").unwrap();
+        let records = collect("Case,Msg\nC-1,hello\n", InputFormat::Csv, &map);
+        assert_eq!(records[0].as_ref().unwrap().id, "C-1");
+        let err = ColumnMap::parse("txt=Body").unwrap_err().to_string();
+        assert!(err.contains("unknown field `txt`"), "{err}");
+    }
+
+    #[test]
+    fn csv_without_a_text_column_says_how_to_map_one() {
+        let records = collect("a,b\n1,2\n", InputFormat::Csv, &ColumnMap::default());
+        let err = records[0].as_ref().unwrap_err();
+        assert!(err.message.contains("--map text="), "{}", err.message);
+    }
+}

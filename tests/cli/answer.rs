@@ -1,0 +1,284 @@
+//! `kbctl answer` / `kbctl classify`: decisions, reasons with numbers, replies, handover, bad input, order, formats.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::util::{SMALL_KB, ingest, kbctl, stderr, write_files};
+
+fn index() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), SMALL_KB);
+        let (_, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
+        assert_eq!(code, 0, "{err}");
+        dir
+    })
+    .path()
+}
+
+/// Run `kbctl <cmd>` on stdin; parse every stdout line.
+fn run(cmd: &str, stdin: &str, extra: &[&str]) -> (Vec<Value>, i32, String) {
+    let output = kbctl(index())
+        .args(["--index", "idx", cmd])
+        .args(extra)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap();
+    let lines = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    (lines, output.status.code().unwrap_or(-1), stderr(&output))
+}
+
+fn one(text: &str) -> Value {
+    let (mut lines, code, err) = run("answer", &format!("{text}\n"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lines.len(), 1);
+    lines.pop().unwrap()
+}
+
+fn reasons(v: &Value) -> Vec<String> {
+    v["escalation_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_routine_question_gets_a_reply_in_its_language() {
+    let v = one(
+        "{\"id\": \"T1\", \"text\": \"Где мой заказ? Отправили неделю назад\", \"customer\": {\"name\": \"Ольга Петрова\"}}",
+    );
+    assert_eq!(v["id"], "T1");
+    assert_eq!(v["language"], "ru");
+    assert_eq!(v["sources"][0]["doc_id"], "order-tracking");
+    assert_eq!(v["intent"], "order-tracking");
+    assert_eq!(v["category"], "delivery");
+    let answer = v["answer"].as_str().unwrap();
+    assert!(answer.starts_with("Здравствуйте, Ольга!"), "{answer}");
+    assert!(answer.contains("tracking link"), "{answer}");
+    let c = v["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&c));
+    for key in ["top_score", "margin", "agreement", "intent_share"] {
+        assert!(
+            v["signals"].get(key).is_some(),
+            "signals.{key} missing: {v}"
+        );
+    }
+    // Every decision other than auto comes with its reasons, and every reason with its numbers.
+    if v["decision"] != "auto" {
+        assert!(!reasons(&v).is_empty(), "{v}");
+        assert!(v["handover"].is_object(), "{v}");
+    }
+}
+
+#[test]
+fn legal_threats_escalate_through_inflections() {
+    for text in [
+        "Мой юристом будет заниматься этим, готовьтесь к суду",
+        "Przekażę sprawę prawnikowi",
+        "I will take you to court over the password reset",
+    ] {
+        let v = one(text);
+        assert_eq!(v["decision"], "escalate", "{text}: {v}");
+        let r = v["escalation_reasons"].as_array().unwrap();
+        let legal = r
+            .iter()
+            .find(|r| r["code"] == "trigger_term")
+            .unwrap_or_else(|| panic!("{text}: {v}"));
+        assert_eq!(legal["kind"], "legal", "{text}");
+        assert!(legal["matched"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(v["priority"], "urgent");
+    }
+}
+
+#[test]
+fn requests_for_a_human_escalate_in_three_languages() {
+    for text in [
+        "Позовите оператора, пожалуйста",
+        "Chcę rozmawiać z konsultantem",
+        "Can I talk to a real person please",
+    ] {
+        let v = one(text);
+        assert_eq!(v["decision"], "escalate", "{text}: {v}");
+        assert!(
+            reasons(&v).contains(&"human_request".to_string()),
+            "{text}: {v}"
+        );
+    }
+}
+
+#[test]
+fn a_never_automate_source_is_a_sensitive_topic() {
+    let v = one("Как долго возвращаются деньги на карту после одобрения возврата?");
+    assert_eq!(v["sources"][0]["doc_id"], "refund-ru");
+    assert_eq!(v["decision"], "escalate", "{v}");
+    assert!(reasons(&v).contains(&"sensitive_topic".to_string()), "{v}");
+}
+
+#[test]
+fn questions_the_kb_cannot_answer_are_escalated_with_the_number() {
+    let v = one("Do you offer pizza delivery on weekends in Madrid?");
+    assert_eq!(v["decision"], "escalate", "{v}");
+    let r = v["escalation_reasons"].as_array().unwrap();
+    let low = r
+        .iter()
+        .find(|r| r["code"] == "no_kb_match" || r["code"] == "low_confidence")
+        .expect("a reason");
+    assert!(
+        low["value"].as_f64().unwrap() < low["threshold"].as_f64().unwrap(),
+        "{low}"
+    );
+}
+
+#[test]
+fn angry_customers_are_not_answered_by_the_bot() {
+    let v = one(
+        "THIS IS UNACCEPTABLE!!! Your service is a total scam, the worst ever, I want my money back NOW!!!",
+    );
+    assert_ne!(v["decision"], "auto", "{v}");
+    assert_eq!(v["sentiment"]["label"], "negative");
+    let r = v["escalation_reasons"].as_array().unwrap();
+    let neg = r
+        .iter()
+        .find(|r| r["code"] == "negative_sentiment")
+        .expect("negative_sentiment");
+    assert!(neg["value"].as_f64().unwrap() <= neg["threshold"].as_f64().unwrap());
+}
+
+#[test]
+fn pii_is_found_and_kept_out_of_the_handover() {
+    let v = one(
+        "{\"id\": \"P1\", \"text\": \"Мой юрист требует вернуть деньги на карту 4111 1111 1111 1111, пишите на anna@example.com\"}",
+    );
+    let kinds: Vec<&str> = v["pii"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"card") && kinds.contains(&"email"), "{v}");
+    let handover = serde_json::to_string(&v["handover"]).unwrap();
+    assert!(
+        !handover.contains("4111") && !handover.contains("anna@example.com"),
+        "{handover}"
+    );
+    assert!(handover.contains("[CARD]"), "{handover}");
+}
+
+#[test]
+fn bad_records_are_reported_in_place_and_the_rest_answered() {
+    let input = "{\"id\": \"A\", \"text\": \"reset my password\"}\n{broken json\n[1, 2]\n{\"id\": \"B\"}\n{\"id\": \"C\", \"text\": \"where is my order\"}\n";
+    let (lines, code, err) = run("answer", input, &[]);
+    assert_eq!(code, 1, "a bad record shows in the exit code");
+    assert_eq!(lines.len(), 5, "one output line per input record");
+    assert_eq!(lines[0]["id"], "A");
+    for (i, line) in [(1, 2), (2, 3), (3, 4)] {
+        assert_eq!(lines[i]["line"], line, "{}", lines[i]);
+        assert!(lines[i]["error"].is_string());
+    }
+    assert_eq!(lines[4]["id"], "C");
+    assert!(err.contains("-:2:") && err.contains("3 of 5"), "{err}");
+
+    let (lines, code, _) = run("answer", input, &["--fail-fast"]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 2, "stops after the first bad record");
+}
+
+#[test]
+fn output_keeps_input_order_with_two_workers() {
+    let input: String = (0..24)
+        .map(|i| {
+            let text = [
+                "where is my order",
+                "jak zmienić hasło",
+                "возврат денег",
+                "invoice please",
+            ][i % 4];
+            format!("{{\"id\": \"N{i}\", \"text\": \"{text} {i}\"}}\n")
+        })
+        .collect();
+    let (lines, code, err) = run("answer", &input, &["--threads", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    let want: Vec<String> = (0..24).map(|i| format!("N{i}")).collect();
+    assert_eq!(ids, want);
+    let (single, ..) = run("answer", &input, &["--threads", "1"]);
+    assert_eq!(
+        lines, single,
+        "the same decisions whatever the number of workers"
+    );
+}
+
+#[test]
+fn csv_input_with_a_column_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, "Case,Title,Message\nC-1,Hasło,\"Nie pamiętam hasła, jak je zmienić?\"\nC-2,Order,\"Where is my order, it is late\"\n").unwrap();
+    let output = kbctl(index())
+        .args([
+            "--index",
+            "idx",
+            "classify",
+            "--map",
+            "id=Case,subject=Title,body=Message",
+        ])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["id"], "C-1");
+    assert_eq!(lines[0]["intent"], "password-reset");
+    assert!(
+        lines[0].get("answer").is_none(),
+        "classify composes no reply"
+    );
+    assert_eq!(lines[1]["intent"], "order-tracking");
+}
+
+#[test]
+fn a_table_for_people() {
+    let output = kbctl(index())
+        .args(["--index", "idx", "classify", "--format", "csv"])
+        .write_stdin("reset my password\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with(
+            "id,decision,confidence,intent,category,language,sentiment,priority,reasons"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("password-reset"), "{text}");
+}
+
+#[test]
+fn init_writes_a_config_that_kbctl_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = kbctl(dir.path()).arg("init").output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("kbctl.yaml").is_file());
+    let again = kbctl(dir.path()).arg("init").output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "no silent overwrite");
+    std::fs::write(
+        dir.path().join("kbctl.yaml"),
+        "policy:\n  auto_treshold: 0.8\n",
+    )
+    .unwrap();
+    let bad = kbctl(dir.path()).args(["doctor"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("auto_treshold"), "{}", stderr(&bad));
+}
