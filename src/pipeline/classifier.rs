@@ -19,6 +19,15 @@
 //!
 //! Probabilities are `softmax(logits / temperature)`; `temperature` is 1
 //! after training and is fitted on held-out data by [`LinearClassifier::calibrate`].
+//!
+//! Measured with the defaults on USE-multilingual embeddings (each text
+//! embedded alone), against scikit-learn `LogisticRegression` (lbfgs, `C = 30`
+//! chosen on CLINC150 val) on the same vectors: CLINC150 test in-scope
+//! accuracy 94.82 (sklearn 94.71), BANKING77 test 91.66 (91.49) with the full
+//! training set and 79.45 (79.35) with 10 rows per intent. Training CLINC150
+//! (15,000 x 512, 150 classes) takes about 19 s on 2 idle cores. Calibrating
+//! on CLINC150 val (temperature 0.82) takes the 15-bin expected calibration
+//! error of the top probability on test from 2.7% to 0.6%.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -58,16 +67,22 @@ pub struct TrainOptions {
 }
 
 impl Default for TrainOptions {
-    /// Chosen by measurement on CLINC150 `val` with USE-multilingual
-    /// embeddings (train on `train`, 15,000 x 512, 150 classes):
+    /// Chosen by measurement on CLINC150 `val` (3,000 queries) with
+    /// USE-multilingual embeddings, training on `train` (15,000 x 512, 150
+    /// classes) and on its first 10 rows per intent (10-shot):
     ///
-    /// - `l2 = 1e-4` (scikit-learn `C` about 0.67 at n = 15,000): the grid
-    ///   1e-6 .. 1e-2 peaks on val accuracy at 3e-5 .. 1e-4 (within 0.1 point);
-    ///   the larger value of the plateau is kept because it converges in half
-    ///   the iterations and is the safer choice for small (few-shot) sets.
-    /// - `tol = 1e-4` and `max_iter = 300`: val accuracy and the predictions
-    ///   no longer change past that; training stops by `tol` well before
-    ///   `max_iter` at this `l2`.
+    /// - `l2 = 1e-6` (scikit-learn `C` about 67 at n = 15,000). Val accuracy,
+    ///   full / 10-shot, at `tol = 1e-4`: l2 1e-3 88.4 / 81.4, 1e-4 93.3 /
+    ///   85.1, 1e-5 95.0 / 85.2, 3e-6 95.2 / 85.1, 1e-6 95.3 / 85.0, 5e-7
+    ///   95.0 / 81.4; at `tol = 1e-5`: 1e-5 95.1 / 85.2, 1e-6 95.4 / 85.4,
+    ///   1e-7 95.1 / 83.3. Below 1e-6 the fit gets slower and worse at 10-shot.
+    /// - `tol = 1e-5`: with so little penalty a loose tolerance stops far
+    ///   from the optimum. At l2 = 1e-6, tol 1e-4 stops after 42 iterations at
+    ///   objective 0.0813 (val 95.33 / 85.03), tol 1e-5 after 83 at 0.0767
+    ///   (95.37 / 85.40), tol 1e-6 after 138 at 0.0766 with no further change
+    ///   in accuracy (95.37 / 85.33).
+    /// - `max_iter = 300`: CLINC150 needs 83 iterations and BANKING77 (10,003
+    ///   x 512, 77 classes) 171; 300 bounds the time with room to spare.
     /// - `class_weight_balanced = false`: CLINC150 and BANKING77 are (nearly)
     ///   balanced; turn it on for skewed ticket histories.
     fn default() -> Self {
@@ -319,7 +334,11 @@ impl LinearClassifier {
     /// must have `dim` finite values.
     pub fn logits(&self, vector: &[f32]) -> Result<Vec<f32>, ClassifierError> {
         let k = self.classes.len();
-        if self.dim == 0 || self.weights.len() != k * self.dim || self.bias.len() != k || k == 0 {
+        if self.dim == 0
+            || k == 0
+            || Some(self.weights.len()) != k.checked_mul(self.dim)
+            || self.bias.len() != k
+        {
             return Err(ClassifierError::InvalidModel(
                 "classes, dim and weights disagree".into(),
             ));
@@ -549,6 +568,9 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Four dot products of `w` with `x0..x3` at once (one pass over `w`).
+/// Kept out of line: inlined into the block loop it was compiled to slower
+/// code (measured about 10% more training time).
+#[inline(never)]
 fn dot4(w: &[f32], x0: &[f32], x1: &[f32], x2: &[f32], x3: &[f32]) -> [f32; 4] {
     let mut a0 = [0.0f32; 8];
     let mut a1 = [0.0f32; 8];

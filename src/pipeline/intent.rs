@@ -89,15 +89,43 @@ pub fn read_examples(path: &Path) -> anyhow::Result<(Vec<Example>, Vec<InputIssu
     Ok((examples, issues))
 }
 
-/// Train on examples and their vectors (same order).
+/// With at least this many examples, every tenth is held out once to fit the temperature.
+const CALIBRATION_MIN_EXAMPLES: usize = 200;
+
+/// Train on examples and their vectors (same order). With enough examples the probabilities
+/// are calibrated: a first model is trained on nine tenths and its temperature fitted on the
+/// remaining tenth (a fixed, deterministic split); the final model is trained on everything
+/// and keeps that temperature. Without it a near-separable history gives over-confident
+/// probabilities.
 pub fn train(
     examples: &[Example],
     vectors: &[Vec<f32>],
     embedder: &str,
 ) -> anyhow::Result<IntentModel> {
     let labels: Vec<String> = examples.iter().map(|e| e.intent.clone()).collect();
-    let classifier = LinearClassifier::train(vectors, &labels, &TrainOptions::default())
-        .map_err(|err| UserError::Invalid(format!("cannot train the intent classifier: {err}")))?;
+    let fail = |err: super::classifier::ClassifierError| {
+        UserError::Invalid(format!("cannot train the intent classifier: {err}"))
+    };
+    let options = TrainOptions::default();
+    let mut classifier = LinearClassifier::train(vectors, &labels, &options).map_err(fail)?;
+    if examples.len() >= CALIBRATION_MIN_EXAMPLES {
+        let (mut fit_x, mut fit_y, mut cal_x, mut cal_y) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, (x, y)) in vectors.iter().zip(&labels).enumerate() {
+            if i % 10 == 9 {
+                cal_x.push(x.clone());
+                cal_y.push(y.clone());
+            } else {
+                fit_x.push(x.clone());
+                fit_y.push(y.clone());
+            }
+        }
+        // A class seen only in the held-out tenth makes the split unusable: keep T = 1.
+        if let Ok(mut probe) = LinearClassifier::train(&fit_x, &fit_y, &options) {
+            probe.calibrate(&cal_x, &cal_y);
+            classifier.temperature = probe.temperature;
+        }
+    }
     let categories = examples
         .iter()
         .filter_map(|e| {
