@@ -5,6 +5,9 @@
 // A benchmark's table is its output.
 #![allow(clippy::print_stdout)]
 
+mod common;
+use common::peak_rss_mb;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -190,21 +193,4 @@ fn dir_size(dir: &Path) -> u64 {
             }
         })
         .sum()
-}
-
-/// Peak resident memory of this process (VmHWM), in MB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(str::to_string)
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -196,15 +196,7 @@ fn is_hyphen(c: char) -> bool {
 fn fold_char(c: char) -> char {
     match c {
         'ё' => 'е',
-        'ą' => 'a',
-        'ć' => 'c',
-        'ę' => 'e',
-        'ł' => 'l',
-        'ń' => 'n',
-        'ó' => 'o',
-        'ś' => 's',
-        'ź' | 'ż' => 'z',
-        _ => c,
+        other => crate::index::analysis::fold_polish(other),
     }
 }
 

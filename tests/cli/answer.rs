@@ -1,26 +1,12 @@
 //! `kbctl answer` / `kbctl classify`: decisions, reasons with numbers, replies, handover, bad input, order, formats.
 
-use std::sync::OnceLock;
-
 use serde_json::Value;
 
-use crate::util::{SMALL_KB, ingest, kbctl, stderr, write_files};
-
-fn index() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), SMALL_KB);
-        let (_, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
-        assert_eq!(code, 0, "{err}");
-        dir
-    })
-    .path()
-}
+use crate::util::{kbctl, small_index, stderr};
 
 /// Run `kbctl <cmd>` on stdin; parse every stdout line.
 fn run(cmd: &str, stdin: &str, extra: &[&str]) -> (Vec<Value>, i32, String) {
-    let output = kbctl(index())
+    let output = kbctl(small_index())
         .args(["--index", "idx", cmd])
         .args(extra)
         .write_stdin(stdin.to_string())
@@ -223,7 +209,7 @@ fn csv_input_with_a_column_map() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("export.csv");
     std::fs::write(&csv, "Case,Title,Message\nC-1,Hasło,\"Nie pamiętam hasła, jak je zmienić?\"\nC-2,Order,\"Where is my order, it is late\"\n").unwrap();
-    let output = kbctl(index())
+    let output = kbctl(small_index())
         .args([
             "--index",
             "idx",
@@ -250,7 +236,7 @@ fn csv_input_with_a_column_map() {
 
 #[test]
 fn a_table_for_people() {
-    let output = kbctl(index())
+    let output = kbctl(small_index())
         .args(["--index", "idx", "classify", "--format", "csv"])
         .write_stdin("reset my password\n")
         .output()

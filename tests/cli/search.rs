@@ -1,21 +1,6 @@
 //! `kbctl search`: cross-lingual retrieval, formats, explain, stdin streams, retrieval evaluation.
 
-use std::sync::OnceLock;
-
-use crate::util::{SMALL_KB, fixtures, ingest, json, kbctl, stderr, write_files};
-
-/// One small index shared by the tests in this module (built once per test run).
-fn small_index() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), SMALL_KB);
-        let (_, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
-        assert_eq!(code, 0, "{err}");
-        dir
-    })
-    .path()
-}
+use crate::util::{fixtures, ingest, json, kbctl, small_index, stderr};
 
 fn top_doc(query: &str, mode: &str) -> String {
     let output = kbctl(small_index())

@@ -82,3 +82,16 @@ pub fn ingest(
     };
     (summary, code, stderr(&output))
 }
+
+/// `SMALL_KB` ingested once per test run into `idx` under the returned folder.
+pub fn small_index() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_files(dir.path(), SMALL_KB);
+        let (_, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
+        assert_eq!(code, 0, "{err}");
+        dir
+    })
+    .path()
+}
