@@ -400,14 +400,22 @@ impl Pipeline {
                 )
             });
         }
-        for hit in triggers {
+        // One reason per trigger kind, naming every term of that kind that matched.
+        let mut kinds: Vec<&str> = triggers.iter().map(|t| t.kind.as_str()).collect();
+        kinds.dedup();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let hits: Vec<&PhraseMatch> = triggers.iter().filter(|t| t.kind == kind).collect();
+            let terms: Vec<String> = hits.iter().map(|h| format!("\"{}\"", h.phrase)).collect();
+            let matched: Vec<&str> = hits.iter().map(|h| h.matched.as_str()).collect();
             out.push(Reason {
-                kind: Some(hit.kind.clone()),
-                matched: Some(hit.matched.clone()),
+                kind: Some(kind.to_string()),
+                matched: Some(matched.join(", ")),
                 ..reason(
                     "trigger_term",
                     Decision::Escalate,
-                    format!("{} term \"{}\"", hit.kind, hit.phrase),
+                    format!("{kind} terms {}", terms.join(", ")),
                 )
             });
         }
@@ -455,7 +463,12 @@ impl Pipeline {
                     ..reason(
                         "category_not_enabled",
                         Decision::Draft,
-                        format!("category `{category}` is not enabled for automatic answers"),
+                        if category.is_empty() {
+                            "the best source has no category, and automation is limited to some"
+                                .to_string()
+                        } else {
+                            format!("category `{category}` is not enabled for automatic answers")
+                        },
                     )
                 });
             }
