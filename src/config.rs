@@ -89,13 +89,14 @@ pub struct CategoryPolicy {
     pub draft_threshold: Option<f32>,
 }
 
-/// confidence = sigmoid(intercept + top_score * w + margin * w + agreement * w
-///                      [+ intent * logit(classifier probability), with labelled examples]).
-/// The defaults were fitted (logistic regression, 5-fold cross-validated) on the 203 labelled
-/// questions of `fixtures/queries.jsonl`: at 0.8 about 94% of automatic answers name the right
-/// document. The share of the top documents' category was not predictive there and has no
-/// default weight. Probabilities add as log-odds, so a trained classifier's confidence enters
-/// through its logit. `kbctl tune` fits these on a team's own history.
+/// confidence = sigmoid(intercept + top_score * w + margin * w + agreement * w), and with
+/// labelled examples at most (classifier probability)^intent: an answer is right only if both
+/// the document and the intent are, and the two read the same embedding, so they are capped
+/// rather than added as independent evidence.
+/// The retrieval coefficients were fitted (logistic regression, 5-fold cross-validated) on the
+/// 203 labelled questions of `fixtures/queries.jsonl`: at 0.8 about 94% of automatic answers
+/// name the right document. The share of the top documents' category was not predictive there
+/// and has no weight. `kbctl tune` fits these on a team's own history.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Calibration {

@@ -1,3 +1,4 @@
-//! Evaluation: measuring kbctl on labelled data (retrieval quality now; ticket replays build on it).
+//! Evaluation: measuring kbctl on labelled data (retrieval quality, and the money side of a rollout).
 
 pub mod retrieval;
+pub mod roi;

@@ -282,16 +282,18 @@ impl Pipeline {
                 .map(|s| (s / candidates.bm25_ideal.max(f32::EPSILON)).min(1.0)),
         };
         let c = &self.policy.calibration;
-        let mut z = c.intercept
+        let z = c.intercept
             + c.top_score * signals.top_score
             + c.margin * signals.margin
             + c.agreement * f32::from(u8::from(signals.agreement));
-        if self.intent.is_some() {
-            // Independent evidence adds in log-odds: the classifier's probability enters as its logit.
-            let p = signals.intent_share.clamp(1e-3, 1.0 - 1e-3);
-            z += c.intent * (p / (1.0 - p)).ln();
-        }
-        let confidence = 1.0 / (1.0 + (-z).exp());
+        let retrieval_confidence = 1.0 / (1.0 + (-z).exp());
+        // With a classifier, the answer is right only if both the document and the intent are:
+        // the two read the same embedding, so they are not independent evidence to add up.
+        // The classifier's (calibrated) probability caps the retrieval confidence.
+        let confidence = match &self.intent {
+            Some(_) => retrieval_confidence.min(signals.intent_share.powf(c.intent)),
+            None => retrieval_confidence,
+        };
 
         let reasons = self.reasons(&Evidence {
             signals: &signals,

@@ -1,0 +1,146 @@
+//! Return on investment: monthly savings, payback and ROI over a horizon, gross and net of running costs.
+//!
+//! Conventions (both views are always reported, side by side):
+//! - gross: savings before the monthly running cost. ROI = (savings x horizon - implementation)
+//!   / implementation. This is the convention of the published case kbctl started from.
+//! - net: the monthly running cost is subtracted from the savings first.
+//! - payback is the first whole month by which cumulative savings cover the implementation.
+//!   It is `None` when savings never cover it.
+
+use serde::{Deserialize, Serialize};
+
+/// The `costs` block of kbctl.yaml.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Tickets per month.
+    pub tickets_per_month: f64,
+    /// Cost of one ticket handled by a person (salary, overhead), in the report's currency.
+    pub cost_per_human_ticket: f64,
+    /// Cost of one wrong automatic answer (rework, goodwill, churn risk).
+    #[serde(default)]
+    pub cost_per_wrong_answer: f64,
+    /// One-off implementation cost.
+    pub implementation_cost: f64,
+    /// Monthly running cost (hosting, licences, upkeep).
+    #[serde(default)]
+    pub monthly_running_cost: f64,
+    /// Horizon of the ROI figure, in months.
+    #[serde(default = "default_horizon")]
+    pub horizon_months: u32,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_horizon() -> u32 {
+    36
+}
+
+fn default_currency() -> String {
+    "RUB".into()
+}
+
+/// Both views of the investment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Roi {
+    pub monthly_savings_gross: f64,
+    pub monthly_savings_net: f64,
+    pub payback_months_gross: Option<u32>,
+    pub payback_months_net: Option<u32>,
+    /// ROI over the horizon, as a fraction (2.375 = 237.5%).
+    pub roi_gross: f64,
+    pub roi_net: f64,
+    pub horizon_months: u32,
+    /// Cumulative cash flow at the end of each month, net view (month 0 = -implementation).
+    pub cash_flow_net: Vec<f64>,
+}
+
+/// Savings per month from a measured containment and wrong-answer rate (shares of all tickets).
+pub fn monthly_savings(costs: &Costs, containment: f64, wrong_rate: f64) -> f64 {
+    costs.tickets_per_month
+        * (containment * costs.cost_per_human_ticket - wrong_rate * costs.cost_per_wrong_answer)
+}
+
+/// ROI from a gross monthly saving.
+pub fn roi(
+    gross_monthly_savings: f64,
+    implementation: f64,
+    monthly_running: f64,
+    horizon_months: u32,
+) -> Roi {
+    let net = gross_monthly_savings - monthly_running;
+    let payback = |monthly: f64| {
+        if monthly <= 0.0 {
+            None
+        } else if implementation <= 0.0 {
+            Some(0)
+        } else {
+            Some((implementation / monthly).ceil() as u32)
+        }
+    };
+    let ratio = |monthly: f64| {
+        if implementation > 0.0 {
+            (monthly * f64::from(horizon_months) - implementation) / implementation
+        } else {
+            f64::INFINITY
+        }
+    };
+    let cash_flow_net = (0..=horizon_months)
+        .map(|m| net * f64::from(m) - implementation)
+        .collect();
+    Roi {
+        monthly_savings_gross: gross_monthly_savings,
+        monthly_savings_net: net,
+        payback_months_gross: payback(gross_monthly_savings),
+        payback_months_net: payback(net),
+        roi_gross: ratio(gross_monthly_savings),
+        roi_net: ratio(net),
+        horizon_months,
+        cash_flow_net,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published case: implementation 1,600,000 RUB, savings 150,000 RUB a month.
+    #[test]
+    fn reproduces_the_published_case_and_its_net_view() {
+        let r = roi(150_000.0, 1_600_000.0, 100_000.0, 36);
+        assert_eq!(r.payback_months_gross, Some(11));
+        // (150,000 x 36 - 1,600,000) / 1,600,000 = 2.375: the case's "237%" (truncated).
+        assert!((r.roi_gross - 2.375).abs() < 1e-12);
+        assert_eq!((r.roi_gross * 100.0).floor(), 237.0);
+        // Net of a 100,000 RUB running cost: 50,000 a month, 32 months, 12.5% over 3 years.
+        assert!((r.monthly_savings_net - 50_000.0).abs() < 1e-9);
+        assert_eq!(r.payback_months_net, Some(32));
+        assert!((r.roi_net - 0.125).abs() < 1e-12);
+        assert_eq!(r.cash_flow_net.len(), 37);
+        assert_eq!(r.cash_flow_net[0], -1_600_000.0);
+        assert!(r.cash_flow_net[31] < 0.0 && r.cash_flow_net[32] >= 0.0);
+    }
+
+    #[test]
+    fn savings_come_from_containment_minus_wrong_answers() {
+        let costs = Costs {
+            tickets_per_month: 10_000.0,
+            cost_per_human_ticket: 250.0,
+            cost_per_wrong_answer: 1_000.0,
+            implementation_cost: 0.0,
+            monthly_running_cost: 0.0,
+            horizon_months: 36,
+            currency: "RUB".into(),
+        };
+        // 60% contained saves 1.5M; 1% wrong costs 100k.
+        assert!((monthly_savings(&costs, 0.6, 0.01) - 1_400_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_payback_when_savings_do_not_cover_running_costs() {
+        let r = roi(80_000.0, 1_000_000.0, 100_000.0, 36);
+        assert_eq!(r.payback_months_net, None);
+        assert!(r.roi_net < -1.0);
+        assert_eq!(r.payback_months_gross, Some(13));
+    }
+}
