@@ -75,30 +75,35 @@ fn main() -> anyhow::Result<()> {
         .collect();
 
     let config = Config::default();
-    let make = |workers: usize| -> anyhow::Result<Vec<Pipeline>> {
-        let first = Retriever::open(&store, kbctl::embed::load(&spec, None, &home, 1)?)?;
-        let mut retrievers = Vec::new();
-        for _ in 1..workers {
-            retrievers.push(first.fork(kbctl::embed::load(&spec, None, &home, 1)?)?);
-        }
-        retrievers.insert(0, first);
-        retrievers
-            .into_iter()
-            .map(|r| {
-                Ok(Pipeline::new(
-                    r,
-                    None,
-                    config.policy.clone(),
-                    config.retrieval.clone(),
-                    Renderer::new(None)?,
-                    Task::Answer,
-                ))
-            })
-            .collect()
+    let pipeline_for = |retriever: Retriever| -> anyhow::Result<Pipeline> {
+        Ok(Pipeline::new(
+            retriever,
+            None,
+            config.policy.clone(),
+            config.retrieval.clone(),
+            Renderer::new(None)?,
+            Task::Answer,
+        ))
+    };
+    let first = || -> anyhow::Result<Pipeline> {
+        pipeline_for(Retriever::open(
+            &store,
+            kbctl::embed::load(&spec, None, &home, 1)?,
+        )?)
+    };
+    let shared = std::sync::Mutex::new(
+        Retriever::open(&store, kbctl::embed::load(&spec, None, &home, 1)?)?.share(),
+    );
+    let extra = || -> anyhow::Result<Pipeline> {
+        let shared = shared
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .clone();
+        pipeline_for(shared.retriever(kbctl::embed::load(&spec, None, &home, 1)?)?)
     };
 
     // Latency per ticket, one worker, in process.
-    let mut pipeline = make(1)?.pop().expect("one pipeline");
+    let mut pipeline = first()?;
     let map = ColumnMap::default();
     let records: Vec<Record> = kbctl::tickets::read(
         Box::new(std::io::Cursor::new(input.clone())),
@@ -120,7 +125,7 @@ fn main() -> anyhow::Result<()> {
     // Throughput through the streaming runner, 1 and 2 workers.
     let mut rates = Vec::new();
     for workers in [1, 2] {
-        let pipelines = make(workers)?;
+        let first = first()?;
         let records = kbctl::tickets::read(
             Box::new(std::io::Cursor::new(input.clone())),
             InputFormat::Jsonl,
@@ -128,7 +133,7 @@ fn main() -> anyhow::Result<()> {
             &map,
         );
         let t = Instant::now();
-        let (n, _) = stream::run(records, pipelines, false, |_| Ok(()))?;
+        let (n, _) = stream::run(records, first, workers - 1, &extra, false, |_| Ok(()))?;
         rates.push((workers, n as f64 / t.elapsed().as_secs_f64()));
     }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::cli::{TableFormat, TicketArgs};
 use crate::config::Settings;
+use crate::embed;
 use crate::error::{InputIssue, UserError};
 use crate::output::{ellipsize, write_aligned};
 use crate::pipeline::{self, Outcome, Pipeline, Renderer, Task};
@@ -23,22 +24,43 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
         TableFormat::Jsonl
     });
     let workers = settings.threads.max(1);
-    let mut pipelines = Vec::with_capacity(workers);
-    let retrievers = super::open_retrievers(settings, workers)?;
-    let intent = match retrievers.first() {
-        Some(r) => pipeline::intent::load(&r.generation().dir)?.map(std::sync::Arc::new),
-        None => None,
+    // One worker starts now; the others start (and load their model session) only when the
+    // input has a second ticket, sharing this worker's index data.
+    let single = Settings {
+        threads: 1,
+        ..settings.clone()
     };
-    for retriever in retrievers {
-        pipelines.push(Pipeline::new(
+    let retriever = super::open_retriever(&single)?;
+    let intent = pipeline::intent::load(&retriever.generation().dir)?.map(std::sync::Arc::new);
+    let spec = embed::resolve(retriever.embedder_id(), &settings.home)?;
+    let shared = std::sync::Mutex::new(retriever.share());
+    let policy = &settings.config.policy;
+    let retrieval = &settings.config.retrieval;
+    let template = settings.config.templates.answer.as_deref();
+    let build = |retriever| -> anyhow::Result<Pipeline> {
+        Ok(Pipeline::new(
             retriever,
             intent.clone(),
-            settings.config.policy.clone(),
-            settings.config.retrieval.clone(),
-            Renderer::new(settings.config.templates.answer.as_deref())?,
+            policy.clone(),
+            retrieval.clone(),
+            Renderer::new(template)?,
             task,
-        ));
-    }
+        ))
+    };
+    let first = build(retriever)?;
+    let make = || -> anyhow::Result<Pipeline> {
+        let shared = shared
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a worker panicked"))?
+            .clone();
+        let embedder = embed::load(
+            &spec,
+            settings.config.onnxruntime.as_deref(),
+            &settings.home,
+            1,
+        )?;
+        build(shared.retriever(embedder)?)
+    };
 
     let inputs: Vec<(String, InputFormat, Box<dyn BufRead + Send>)> = if args.files.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -76,8 +98,13 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
     if format == TableFormat::Csv {
         writeln!(out, "{}", CSV_HEADER.join(","))?;
     }
-    let (total, bad) =
-        pipeline::stream::run(Box::new(records), pipelines, args.fail_fast, |item| {
+    let (total, bad) = pipeline::stream::run(
+        Box::new(records),
+        first,
+        workers - 1,
+        &make,
+        args.fail_fast,
+        |item| {
             if let Err(issue) = &item {
                 eprintln!("kbctl: bad ticket: {issue}");
             }
@@ -98,7 +125,8 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
                 TableFormat::Table => table_rows.push(row(&item)),
             }
             Ok(())
-        })?;
+        },
+    )?;
     if format == TableFormat::Table {
         write_aligned(&CSV_HEADER, &table_rows, &mut out)?;
     }

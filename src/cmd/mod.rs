@@ -38,28 +38,3 @@ pub fn open_retriever(settings: &Settings) -> anyhow::Result<Retriever> {
     )?;
     Retriever::open(&store, embedder)
 }
-
-/// `workers` retrievers over the live index: one opened, the others forked from it (each with
-/// its own model session, one thread each).
-pub fn open_retrievers(settings: &Settings, workers: usize) -> anyhow::Result<Vec<Retriever>> {
-    let single = Settings {
-        threads: 1,
-        ..settings.clone()
-    };
-    let first = open_retriever(&single)?;
-    let manifest = store::read_manifest(&first.generation().dir)?;
-    let name = settings.embedder.clone().unwrap_or(manifest.embedder.id);
-    let spec = embed::resolve(&name, &settings.home)?;
-    let mut all = Vec::with_capacity(workers);
-    for _ in 1..workers {
-        let embedder = embed::load(
-            &spec,
-            settings.config.onnxruntime.as_deref(),
-            &settings.home,
-            1,
-        )?;
-        all.push(first.fork(embedder)?);
-    }
-    all.insert(0, first);
-    Ok(all)
-}

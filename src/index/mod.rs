@@ -7,5 +7,5 @@ mod retrieve;
 pub mod store;
 
 pub use build::{IngestOptions, IngestSummary, ingest};
-pub use retrieve::{Candidates, Hit, Mode, Retriever, SearchOptions};
+pub use retrieve::{Candidates, Hit, Mode, Retriever, SearchOptions, SharedIndex};
 pub use store::Store;

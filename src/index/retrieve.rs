@@ -51,6 +51,31 @@ pub struct Candidates {
     pub vector: Vec<(usize, f32)>,
 }
 
+/// An open index's data, shared (not copied) between retrievers on different threads.
+#[derive(Clone)]
+pub struct SharedIndex {
+    generation: std::sync::Arc<Generation>,
+    bm25: Bm25,
+    embedder_id: String,
+}
+
+impl SharedIndex {
+    /// A retriever over this data with its own model session; `embedder` must be the index's model.
+    pub fn retriever(&self, embedder: Box<dyn Embedder + Send>) -> anyhow::Result<Retriever> {
+        anyhow::ensure!(
+            embedder.id() == self.embedder_id,
+            "internal: a retriever with model {} for an index searched with {}",
+            embedder.id(),
+            self.embedder_id
+        );
+        Ok(Retriever {
+            generation: std::sync::Arc::clone(&self.generation),
+            bm25: self.bm25.clone(),
+            embedder,
+        })
+    }
+}
+
 /// An open index and the model that embeds queries for it.
 pub struct Retriever {
     generation: std::sync::Arc<Generation>,
@@ -78,20 +103,18 @@ impl Retriever {
         })
     }
 
-    /// Another retriever over the same index data (shared, not copied) with its own model
-    /// session, for a second worker thread. `embedder` must be the same model.
-    pub fn fork(&self, embedder: Box<dyn Embedder + Send>) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            embedder.id() == self.embedder.id(),
-            "internal: fork with model {} of an index searched with {}",
-            embedder.id(),
-            self.embedder.id()
-        );
-        Ok(Self {
+    /// The index data this retriever reads, to open more retrievers on other threads.
+    pub fn share(&self) -> SharedIndex {
+        SharedIndex {
             generation: std::sync::Arc::clone(&self.generation),
             bm25: self.bm25.clone(),
-            embedder,
-        })
+            embedder_id: self.embedder.id().to_string(),
+        }
+    }
+
+    /// The id of the model this retriever embeds queries with.
+    pub fn embedder_id(&self) -> &str {
+        self.embedder.id()
     }
 
     pub fn generation(&self) -> &Generation {
