@@ -32,7 +32,12 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
     };
     let retriever = super::open_retriever(&single)?;
     let intent = pipeline::intent::load(&retriever.generation().dir)?.map(std::sync::Arc::new);
-    let spec = embed::resolve(retriever.embedder_id(), &settings.home)?;
+    // The model as the user named it (a folder path resolves; its card id may not).
+    let model = settings
+        .embedder
+        .as_deref()
+        .unwrap_or(retriever.embedder_id());
+    let spec = embed::resolve(model, &settings.home)?;
     let shared = std::sync::Mutex::new(retriever.share());
     let policy = &settings.config.policy;
     let retrieval = &settings.config.retrieval;
