@@ -9,7 +9,7 @@ use crate::cli::{TableFormat, TicketArgs};
 use crate::config::Settings;
 use crate::embed;
 use crate::error::{InputIssue, UserError};
-use crate::output::{ellipsize, write_aligned};
+use crate::output::ellipsize;
 use crate::pipeline::{self, Outcome, Pipeline, Renderer, Task};
 use crate::tickets::{self, ColumnMap, InputFormat};
 
@@ -99,9 +99,10 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
         .flat_map(|((_, fmt, reader), origin)| tickets::read(reader, fmt, origin.as_str(), &map));
 
     let mut out = std::io::stdout().lock();
-    let mut table_rows = Vec::new();
-    if format == TableFormat::Csv {
-        writeln!(out, "{}", CSV_HEADER.join(","))?;
+    match format {
+        TableFormat::Csv => writeln!(out, "{}", CSV_HEADER.join(","))?,
+        TableFormat::Table => writeln!(out, "{}", table_line(&CSV_HEADER.map(String::from)))?,
+        _ => {}
     }
     let (total, bad) = pipeline::stream::run(
         Box::new(records),
@@ -127,14 +128,15 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
                     w.write_record(row(&item))?;
                     w.flush()?;
                 }
-                TableFormat::Table => table_rows.push(row(&item)),
+                // Row by row, so `tail -f tickets.jsonl | kbctl answer` shows each ticket as it is decided.
+                TableFormat::Table => {
+                    writeln!(out, "{}", table_line(&row(&item)))?;
+                    out.flush()?;
+                }
             }
             Ok(())
         },
     )?;
-    if format == TableFormat::Table {
-        write_aligned(&CSV_HEADER, &table_rows, &mut out)?;
-    }
     out.flush()?;
     if !settings.quiet && bad > 0 {
         eprintln!("kbctl: {bad} of {total} input records could not be read (reported in place)");
@@ -175,6 +177,25 @@ const CSV_HEADER: [&str; 9] = [
     "priority",
     "reasons",
 ];
+
+/// Column widths of the streamed table (the last column takes the rest of the line).
+const TABLE_WIDTHS: [usize; 9] = [14, 9, 10, 30, 12, 8, 15, 8, 0];
+
+/// One table line with fixed column widths: rows are printed as they come, so the columns
+/// cannot be sized on the whole output.
+fn table_line(cells: &[String]) -> String {
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(TABLE_WIDTHS) {
+        if width == 0 {
+            line.push_str(cell);
+        } else {
+            let cell = ellipsize(cell, width);
+            line.push_str(&cell);
+            line.push_str(&" ".repeat(width.saturating_sub(cell.chars().count()) + 2));
+        }
+    }
+    line.trim_end().to_string()
+}
 
 fn row(item: &Result<Outcome, InputIssue>) -> Vec<String> {
     match item {

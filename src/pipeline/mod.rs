@@ -138,6 +138,9 @@ pub enum Task {
 
 /// Trigger kinds that make a ticket urgent rather than high priority.
 const URGENT_TRIGGERS: &[&str] = &["legal", "chargeback", "security_incident", "threat"];
+/// Characters of a ticket that are analysed (retrieval, sentiment, triggers, PII, entities).
+const MAX_ANALYSED_CHARS: usize = 20_000;
+
 /// Documents considered when measuring intent agreement.
 const INTENT_DEPTH: usize = 5;
 
@@ -204,8 +207,9 @@ impl Pipeline {
 
     /// Decide one ticket.
     pub fn process(&mut self, ticket: &Ticket) -> anyhow::Result<Outcome> {
-        let query = ticket.query_text();
-        let everything = ticket.customer_text();
+        // A pasted log or a forwarded thread can be megabytes long; the first part carries the question.
+        let query = clip(&ticket.query_text(), MAX_ANALYSED_CHARS);
+        let everything = clip(&ticket.customer_text(), MAX_ANALYSED_CHARS);
         let language = lang::detect(&query);
         let pii = pii::find_pii(&query);
         // Emails and phones are PII too: the entity says one was given, not what it is.
@@ -512,6 +516,13 @@ struct Evidence<'a> {
     human: &'a [PhraseMatch],
     top: Option<&'a crate::corpus::Chunk>,
     category: Option<&'a str>,
+}
+
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => text[..i].to_string(),
+        None => text.to_string(),
+    }
 }
 
 fn redact_entity(mut entity: Entity) -> Entity {
