@@ -99,6 +99,7 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
         .flat_map(|((_, fmt, reader), origin)| tickets::read(reader, fmt, origin.as_str(), &map));
 
     let mut out = std::io::stdout().lock();
+    let mut written = 0usize;
     match format {
         TableFormat::Csv => writeln!(out, "{}", CSV_HEADER.join(","))?,
         TableFormat::Table => writeln!(out, "{}", table_line(&CSV_HEADER.map(String::from)))?,
@@ -115,13 +116,16 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
                 eprintln!("kbctl: bad ticket: {issue}");
             }
             match format {
-                TableFormat::Jsonl | TableFormat::Json => {
-                    match &item {
-                        Ok(outcome) => serde_json::to_writer(&mut out, outcome)?,
-                        Err(issue) => serde_json::to_writer(&mut out, &ErrorRecord::from(issue))?,
-                    }
+                TableFormat::Jsonl => {
+                    write_record(&mut out, &item)?;
                     writeln!(out)?;
                     out.flush()?;
+                }
+                // One JSON array: elements are written as they come, the brackets frame them.
+                TableFormat::Json => {
+                    out.write_all(if written == 0 { b"[\n" } else { b",\n" })?;
+                    write_record(&mut out, &item)?;
+                    written += 1;
                 }
                 TableFormat::Csv => {
                     let mut w = csv::Writer::from_writer(&mut out);
@@ -137,6 +141,9 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
             Ok(())
         },
     )?;
+    if format == TableFormat::Json {
+        out.write_all(if written == 0 { b"[]\n" } else { b"\n]\n" })?;
+    }
     out.flush()?;
     if !settings.quiet && bad > 0 {
         eprintln!("kbctl: {bad} of {total} input records could not be read (reported in place)");
@@ -146,6 +153,14 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn write_record(out: &mut impl Write, item: &Result<Outcome, InputIssue>) -> anyhow::Result<()> {
+    match item {
+        Ok(outcome) => serde_json::to_writer(&mut *out, outcome)?,
+        Err(issue) => serde_json::to_writer(&mut *out, &ErrorRecord::from(issue))?,
+    }
+    Ok(())
 }
 
 /// The output line for a record that could not be read.

@@ -235,6 +235,39 @@ fn csv_input_with_a_column_map() {
 }
 
 #[test]
+fn json_format_is_one_array() {
+    let output = kbctl(small_index())
+        .args(["--index", "idx", "classify", "--format", "json"])
+        .write_stdin("reset my password\n{broken\nwhere is my order\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1]["line"], 2);
+    let empty = kbctl(small_index())
+        .args(["--index", "idx", "classify", "--format", "json"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&empty.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn table_snapshot() {
+    let output = kbctl(small_index())
+        .args(["--index", "idx", "--threads", "1", "classify", "--format", "table"])
+        .write_stdin("{\"id\": \"S1\", \"text\": \"How do I change my password?\"}\n{\"id\": \"S2\", \"text\": \"Мой юрист подаст на вас в суд!\"}\n{\"id\": \"S3\", \"text\": \"Czy macie biuro w Gdańsku?\"}\n")
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("classify_table", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
 fn a_table_for_people() {
     let output = kbctl(small_index())
         .args(["--index", "idx", "classify", "--format", "csv"])
