@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_KB, fixtures, ingest, kbctl, stderr, write_files};
+use crate::util::{SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files};
 
 #[test]
 fn reingest_skips_updates_and_removes() {
@@ -108,19 +108,7 @@ fn bad_inputs_are_named_and_everything_else_is_ingested() {
         );
     }
     assert!(summary["documents"].as_u64().unwrap() >= 2, "{summary}");
-    let output = kbctl(dir.path())
-        .args([
-            "--index",
-            "idx",
-            "search",
-            "--format",
-            "json",
-            "-k",
-            "10",
-            "good document",
-        ])
-        .output()
-        .unwrap();
+    let output = search_json(dir.path(), &["-k", "10", "good document"]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("bad-dir-good-doc"), "{text}");
 }
@@ -190,17 +178,7 @@ fn a_changed_model_is_explained_not_mixed() {
         .output()
         .unwrap();
     assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
-    let search = kbctl(dir.path())
-        .args([
-            "--index",
-            "idx",
-            "search",
-            "--format",
-            "json",
-            "change password",
-        ])
-        .output()
-        .unwrap();
+    let search = search_json(dir.path(), &["change password"]);
     assert!(search.status.success(), "{}", stderr(&search));
     assert!(String::from_utf8_lossy(&search.stdout).contains("password-reset"));
 }
@@ -224,17 +202,7 @@ fn crash_before_publish_keeps_the_previous_index() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    let search = kbctl(dir.path())
-        .args([
-            "--index",
-            "idx",
-            "search",
-            "--format",
-            "json",
-            "onboarding webinars",
-        ])
-        .output()
-        .unwrap();
+    let search = search_json(dir.path(), &["onboarding webinars"]);
     assert!(search.status.success(), "{}", stderr(&search));
     let text = String::from_utf8_lossy(&search.stdout);
     assert!(
@@ -282,19 +250,7 @@ fn kill_during_ingest_keeps_the_previous_index() {
         "ingest finished before it could be killed; make the KB larger"
     );
 
-    let search = kbctl(dir.path())
-        .args([
-            "--index",
-            "idx",
-            "search",
-            "--format",
-            "json",
-            "-k",
-            "1",
-            "Where is my order",
-        ])
-        .output()
-        .unwrap();
+    let search = search_json(dir.path(), &["-k", "1", "Where is my order"]);
     assert!(search.status.success(), "{}", stderr(&search));
     assert!(String::from_utf8_lossy(&search.stdout).contains("order-tracking"));
     let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();

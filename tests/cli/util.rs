@@ -47,6 +47,15 @@ pub const SMALL_KB: &[(&str, &str)] = &[
     ),
 ];
 
+/// `kbctl --index idx search --format json ARGS...` in `dir` (success is the caller's to check).
+pub fn search_json(dir: &Path, args: &[&str]) -> std::process::Output {
+    kbctl(dir)
+        .args(["--index", "idx", "search", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run kbctl")
+}
+
 /// Parse stdout as one JSON value.
 pub fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
