@@ -1,0 +1,188 @@
+//! First-response time: the human FRT from replay timestamps, and the FRT projected with the bot answering its share.
+//!
+//! Percentiles interpolate linearly between order statistics (numpy's default): the p-th
+//! percentile of n sorted values sits at index p x (n - 1).
+
+use serde::Serialize;
+
+/// Seconds since the Unix epoch of an RFC 3339 timestamp ("2026-09-01T07:22:14Z",
+/// "2026-09-01 10:22:14.5+03:00"); `None` when it is not one.
+pub fn parse_rfc3339(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let bytes = t.as_bytes();
+    if bytes.len() < 19 || !matches!(bytes[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &t[19..];
+    let mut fraction = 0.0;
+    if let Some(after) = rest.strip_prefix('.') {
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        fraction = format!("0.{}", &after[..digits]).parse().ok()?;
+        rest = &after[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (h, m) = rest.get(1..)?.split_once(':')?;
+            if h.len() != 2 || m.len() != 2 {
+                return None;
+            }
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset) as f64 + fraction)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Median and 90th percentile of a set of durations, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FrtSummary {
+    pub tickets: usize,
+    pub median_s: f64,
+    pub p90_s: f64,
+}
+
+/// Percentile `p` (0..=1) of `sorted` values, linear between order statistics.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let pos = p.clamp(0.0, 1.0) * last as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
+}
+
+pub fn summarize(durations_s: &[f64]) -> Option<FrtSummary> {
+    let mut sorted: Vec<f64> = durations_s
+        .iter()
+        .copied()
+        .filter(|d| d.is_finite())
+        .collect();
+    sorted.sort_by(f64::total_cmp);
+    Some(FrtSummary {
+        tickets: sorted.len(),
+        median_s: percentile(&sorted, 0.5)?,
+        p90_s: percentile(&sorted, 0.9)?,
+    })
+}
+
+/// FRT before and after: every ticket as it was, and with the bot's tickets answered at its latency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    pub before: FrtSummary,
+    pub after: FrtSummary,
+    /// The tickets the bot answers, at its latency, and the ones people still answer.
+    pub bot: Option<FrtSummary>,
+    pub human: Option<FrtSummary>,
+    /// Relative reduction of the median (0.25 = a quarter shorter).
+    pub median_reduction: f64,
+}
+
+/// `tickets`: (historical human FRT in seconds, answered automatically by the bot).
+pub fn project(tickets: &[(f64, bool)], bot_latency_s: f64) -> Option<Projection> {
+    let before = summarize(&tickets.iter().map(|t| t.0).collect::<Vec<_>>())?;
+    let after_values: Vec<f64> = tickets
+        .iter()
+        .map(|&(frt, bot)| if bot { bot_latency_s } else { frt })
+        .collect();
+    let after = summarize(&after_values)?;
+    let bot_n = tickets.iter().filter(|t| t.1).count();
+    let human: Vec<f64> = tickets.iter().filter(|t| !t.1).map(|t| t.0).collect();
+    Some(Projection {
+        before,
+        after,
+        bot: summarize(&vec![bot_latency_s; bot_n]),
+        human: summarize(&human),
+        median_reduction: if before.median_s > 0.0 {
+            1.0 - after.median_s / before.median_s
+        } else {
+            0.0
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rfc3339_with_zones_and_fractions() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_rfc3339("2026-09-01T07:22:14Z"), Some(1_788_247_334.0));
+        assert_eq!(
+            parse_rfc3339("2026-09-01 10:22:14+03:00"),
+            parse_rfc3339("2026-09-01T07:22:14Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2024-02-29T12:00:00.5Z"),
+            Some(1_709_208_000.5)
+        );
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-09-01",
+            "yesterday",
+            "2026-09-01T07:22:14",
+            "2026-09-01T07:22:14+0300",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn percentiles_interpolate_like_numpy() {
+        let s = summarize(&[3600.0, 60.0, 7200.0, 120.0]).unwrap();
+        // sorted 60, 120, 3600, 7200: median at 1.5 -> 1860; p90 at 2.7 -> 3600 + 0.7 * 3600
+        assert_eq!(s.median_s, 1860.0);
+        assert!((s.p90_s - 6120.0).abs() < 1e-9);
+        assert_eq!(summarize(&[]), None);
+    }
+
+    #[test]
+    fn projection_answers_the_bots_share_at_its_latency() {
+        let tickets = [
+            (60.0, false),
+            (120.0, false),
+            (3600.0, true),
+            (7200.0, true),
+        ];
+        let p = project(&tickets, 2.0).unwrap();
+        assert_eq!(p.before.median_s, 1860.0);
+        // after: 2, 2, 60, 120 -> median (2 + 60) / 2
+        assert_eq!(p.after.median_s, 31.0);
+        assert_eq!(p.bot.unwrap().tickets, 2);
+        assert_eq!(p.human.unwrap().median_s, 90.0);
+        assert!((p.median_reduction - (1.0 - 31.0 / 1860.0)).abs() < 1e-12);
+    }
+}
