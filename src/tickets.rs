@@ -375,18 +375,7 @@ fn read_csv<'a>(
         }
     };
     Box::new(csv_reader.into_records().map(move |record| {
-        let record = record.map_err(|err| {
-            let line = err.position().map(|p| p.line() as usize);
-            let message = match err.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => {
-                    format!("row has {len} fields, the header has {expected_len}")
-                }
-                _ => err.to_string(),
-            };
-            InputIssue::new(origin, line, message)
-        })?;
+        let record = record.map_err(|err| InputIssue::from_csv(origin, &err))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let get = |field: &str| {
             columns

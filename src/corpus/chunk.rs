@@ -50,10 +50,8 @@ impl Chunk {
         views.extend(self.questions.iter().cloned());
         let body = plain(&self.text);
         if !body.trim().is_empty() {
-            views.push(truncate_chars(
-                &format!("{}: {body}", self.heading_path()),
-                max_chars,
-            ));
+            let view = format!("{}: {body}", self.heading_path());
+            views.push(crate::text::clip_chars(&view, max_chars).to_string());
         }
         let mut seen = std::collections::HashSet::new();
         views.retain(|v| !v.trim().is_empty() && seen.insert(v.clone()));
@@ -212,13 +210,6 @@ fn split_long(paragraph: &str, max_chars: usize) -> Vec<String> {
 
 fn char_len(s: &str) -> usize {
     s.chars().count()
-}
-
-fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].to_string(),
-        None => s.to_string(),
-    }
 }
 
 /// Markdown to plain text: links keep their text, images and emphasis markers go.

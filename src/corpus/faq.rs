@@ -155,16 +155,9 @@ pub(super) fn parse_csv(path: &Path, text: &str) -> Parsed {
                 }
             }
             Err(err) => {
-                let line = err.position().map(|p| p.line() as usize);
-                let message = match err.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => {
-                        format!("row has {len} fields, the header has {expected_len}; row skipped")
-                    }
-                    _ => format!("{err}; row skipped"),
-                };
-                out.issues.push(InputIssue::new(path, line, message));
+                let mut issue = InputIssue::from_csv(path, &err);
+                issue.message.push_str("; row skipped");
+                out.issues.push(issue);
                 if !matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. }) {
                     // Other CSV errors (invalid quoting at end of input, I/O) do not let the reader go on.
                     break;

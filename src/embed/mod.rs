@@ -267,10 +267,7 @@ pub fn length_batches(texts: &[String], batch_size: usize) -> Vec<Vec<usize>> {
 
 /// Cut a text to at most `MAX_EMBED_CHARS` characters.
 pub fn clip(text: &str) -> &str {
-    match text.char_indices().nth(MAX_EMBED_CHARS) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
+    crate::text::clip_chars(text, MAX_EMBED_CHARS)
 }
 
 /// Scale a vector to unit length (a zero vector stays zero).

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::config::{Policy, RetrievalConfig};
 use crate::index::{Mode, Retriever, SearchOptions};
 use crate::lang::{self, Lang};
+use crate::text::clip_chars;
 use crate::tickets::{Role, Ticket};
 use entities::Entity;
 use pii::PiiFinding;
@@ -208,8 +209,8 @@ impl Pipeline {
     /// Decide one ticket.
     pub fn process(&mut self, ticket: &Ticket) -> anyhow::Result<Outcome> {
         // A pasted log or a forwarded thread can be megabytes long; the first part carries the question.
-        let query = clip(&ticket.query_text(), MAX_ANALYSED_CHARS);
-        let everything = clip(&ticket.customer_text(), MAX_ANALYSED_CHARS);
+        let query = clip_chars(&ticket.query_text(), MAX_ANALYSED_CHARS).to_string();
+        let everything = clip_chars(&ticket.customer_text(), MAX_ANALYSED_CHARS).to_string();
         let language = lang::detect(&query);
         let pii = pii::find_pii(&query);
         // Emails and phones are PII too: the entity says one was given, not what it is.
@@ -516,13 +517,6 @@ struct Evidence<'a> {
     human: &'a [PhraseMatch],
     top: Option<&'a crate::corpus::Chunk>,
     category: Option<&'a str>,
-}
-
-fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => text[..i].to_string(),
-        None => text.to_string(),
-    }
 }
 
 fn redact_entity(mut entity: Entity) -> Entity {

@@ -149,9 +149,11 @@ fn tidy(text: &str) -> String {
 pub fn summary(ticket: &Ticket, pii: &[PiiFinding]) -> String {
     let text = pii::redact(&ticket.query_text(), pii);
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut = match flat.char_indices().nth(SUMMARY_CHARS) {
-        Some((i, _)) => format!("{}…", &flat[..i]),
-        None => flat,
+    let clipped = crate::text::clip_chars(&flat, SUMMARY_CHARS);
+    let cut = if clipped.len() < flat.len() {
+        format!("{clipped}…")
+    } else {
+        flat.clone()
     };
     let who = ticket
         .customer
