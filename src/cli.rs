@@ -55,6 +55,125 @@ pub enum Command {
     Init(InitArgs),
     /// Check the set-up: runtime, models, index and configuration.
     Doctor(DoctorArgs),
+    /// Replay historical tickets: containment, accuracy, escalation, FRT, ROI; gates for CI.
+    Eval(EvalArgs),
+    /// Sweep the thresholds on history and choose the operating point.
+    Tune(TuneArgs),
+    /// A manager's report (HTML with charts, or Markdown) from eval results.
+    Report(ReportArgs),
+}
+
+/// `kbctl eval`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Replay files: JSONL, CSV or Parquet with id; text (or subject and body, or\n\
+messages); created_at, first_response_at, resolved_at; agent, channel, language; category, intent,\n\
+gold_docs, should_escalate; agent_reply. See eval_sets/README.md.\n\n\
+Exit codes: 0 all gates passed, 1 a gate or a baseline comparison failed, 2 error.\n\n\
+Examples:\n  kbctl eval eval_sets/northwind-replay.jsonl -o results.json\n  \
+kbctl eval history.csv --map text=Description,agent=Assignee --fail-under accuracy=0.95,containment=0.4\n  \
+kbctl eval history.parquet --baseline main.json --junit eval.xml --tickets-out audit.csv"
+)]
+pub struct EvalArgs {
+    /// Replay files (.jsonl, .csv, .parquet).
+    #[arg(required = true, value_name = "REPLAY")]
+    pub files: Vec<PathBuf>,
+    /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// Lower bounds that must hold, e.g. accuracy=0.95,containment=0.6 (adds to `gates.min`).
+    #[arg(long, value_name = "METRIC=VALUE,...")]
+    pub fail_under: Option<String>,
+    /// Upper bounds that must hold, e.g. wrong_rate=0.01 (adds to `gates.max`).
+    #[arg(long, value_name = "METRIC=VALUE,...")]
+    pub fail_over: Option<String>,
+    /// A previous results file: fail when a metric is worse by more than its tolerance.
+    #[arg(long, value_name = "RESULTS.json")]
+    pub baseline: Option<PathBuf>,
+    /// Baseline tolerance for every metric (overrides `gates.tolerance`).
+    #[arg(long, value_name = "X")]
+    pub tolerance: Option<f64>,
+    /// Write a JUnit XML file with one test case per gate.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the results file (JSON) here.
+    #[arg(short, long, value_name = "RESULTS.json")]
+    pub output: Option<PathBuf>,
+    /// Write one row per ticket (decision, verdict, reasons) for audit: .csv, .parquet or .jsonl.
+    #[arg(long, value_name = "FILE")]
+    pub tickets_out: Option<PathBuf>,
+    /// Output on stdout: a table of the metrics, or the results as JSON; jsonl/csv give metric rows.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// `kbctl tune`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes policy.auto_threshold, policy.draft_threshold, the per-category\n\
+thresholds and policy.calibration into the config file (--config, else ./kbctl.yaml), keeping the\n\
+rest of the file as it is.\n\n\
+Examples:\n  kbctl tune eval_sets/northwind-replay.jsonl --target-precision 0.95 --dry-run\n  \
+kbctl tune history.csv --max-wrong-rate 0.01 --per-category"
+)]
+pub struct TuneArgs {
+    /// Replay files (.jsonl, .csv, .parquet), as for `kbctl eval`.
+    #[arg(required = true, value_name = "REPLAY")]
+    pub files: Vec<PathBuf>,
+    /// Columns for replay fields, as for `kbctl eval`.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// Accuracy the automatic answers must reach.
+    #[arg(long, value_name = "P", conflicts_with = "max_wrong_rate")]
+    pub target_precision: Option<f64>,
+    /// Largest share of wrong automatic answers among all tickets.
+    #[arg(long, value_name = "R")]
+    pub max_wrong_rate: Option<f64>,
+    /// Also choose a threshold per category (categories with enough labelled tickets).
+    #[arg(long)]
+    pub per_category: bool,
+    /// Folds of the cross-validated estimate of the chosen point.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub folds: usize,
+    /// Keep the calibration as configured instead of refitting it.
+    #[arg(long)]
+    pub keep_calibration: bool,
+    /// Print the choice without writing the config file.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The curve and the choice on stdout.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// `kbctl report`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  kbctl report results.json -o report.html\n  \
+kbctl report results.json --baseline main.json --format md > comment.md"
+)]
+pub struct ReportArgs {
+    /// A results file written by `kbctl eval -o`.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// Results to compare with: every figure shows its change.
+    #[arg(long, value_name = "RESULTS.json")]
+    pub baseline: Option<PathBuf>,
+    /// Where to write (default: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// html (one self-contained file) or md (for a pull request or a chat).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// A template folder overriding the built-in `report.html.j2` / `report.md.j2`.
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
 }
 
 /// `kbctl answer` and `kbctl classify`

@@ -31,6 +31,10 @@ pub struct Config {
     pub ingest: IngestConfig,
     pub policy: Policy,
     pub templates: Templates,
+    /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
+    pub costs: Option<crate::eval::roi::Costs>,
+    /// CI gates and baseline tolerances for `kbctl eval`.
+    pub gates: crate::eval::gates::GatesConfig,
 }
 
 /// When the bot may answer on its own, when it drafts, when it hands over.

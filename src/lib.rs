@@ -36,6 +36,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(args) => cmd::answer::run(&settings, args, pipeline::Task::Classify),
         Command::Init(args) => cmd::init::run(args),
         Command::Doctor(args) => cmd::doctor::run(&settings, args),
+        Command::Eval(args) => cmd::eval::run(&settings, args),
+        Command::Tune(args) => cmd::tune::run(&settings, args),
+        Command::Report(args) => cmd::report::run(args),
     }
 }
 

@@ -136,6 +136,14 @@ impl RawTicket {
     }
 }
 
+/// A ticket from a JSON object (`text`, or `subject` + `body`, or `messages`); other keys are
+/// ignored. `fallback_id` names it when it has no `id`. Used by replay files read through polars.
+pub fn ticket_from_json(value: serde_json::Value, fallback_id: String) -> Result<Ticket, String> {
+    let raw: RawTicket =
+        serde_json::from_value(value).map_err(|err| format!("invalid ticket: {err}"))?;
+    raw.into_ticket(fallback_id)
+}
+
 /// How the records of an input are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {

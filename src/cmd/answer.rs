@@ -7,10 +7,9 @@ use serde::Serialize;
 
 use crate::cli::{TableFormat, TicketArgs};
 use crate::config::Settings;
-use crate::embed;
 use crate::error::{InputIssue, UserError};
 use crate::output::ellipsize;
-use crate::pipeline::{self, Outcome, Pipeline, Renderer, Task};
+use crate::pipeline::{self, Outcome, Task};
 use crate::tickets::{self, ColumnMap, InputFormat};
 
 pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result<ExitCode> {
@@ -26,46 +25,8 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
     let workers = settings.threads.max(1);
     // One worker starts now; the others start (and load their model session) only when the
     // input has a second ticket, sharing this worker's index data.
-    let single = Settings {
-        threads: 1,
-        ..settings.clone()
-    };
-    let retriever = super::open_retriever(&single)?;
-    let intent = pipeline::intent::load(&retriever.generation().dir)?.map(std::sync::Arc::new);
-    // The model as the user named it (a folder path resolves; its card id may not).
-    let model = settings
-        .embedder
-        .as_deref()
-        .unwrap_or(retriever.embedder_id());
-    let spec = embed::resolve(model, &settings.home)?;
-    let shared = std::sync::Mutex::new(retriever.share());
-    let policy = &settings.config.policy;
-    let retrieval = &settings.config.retrieval;
-    let template = settings.config.templates.answer.as_deref();
-    let build = |retriever| -> anyhow::Result<Pipeline> {
-        Ok(Pipeline::new(
-            retriever,
-            intent.clone(),
-            policy.clone(),
-            retrieval.clone(),
-            Renderer::new(template)?,
-            task,
-        ))
-    };
-    let first = build(retriever)?;
-    let make = || -> anyhow::Result<Pipeline> {
-        let shared = shared
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a worker panicked"))?
-            .clone();
-        let embedder = embed::load(
-            &spec,
-            settings.config.onnxruntime.as_deref(),
-            &settings.home,
-            1,
-        )?;
-        build(shared.retriever(embedder)?)
-    };
+    let (first, pool) = super::Workers::start(settings, task)?;
+    let make = || pool.make();
 
     let inputs: Vec<(String, InputFormat, Box<dyn BufRead + Send>)> = if args.files.is_empty() {
         if std::io::stdin().is_terminal() {

@@ -3,7 +3,7 @@
 //! Percentiles interpolate linearly between order statistics (numpy's default): the p-th
 //! percentile of n sorted values sits at index p x (n - 1).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Seconds since the Unix epoch of an RFC 3339 timestamp ("2026-09-01T07:22:14Z",
 /// "2026-09-01 10:22:14.5+03:00"); `None` when it is not one.
@@ -68,7 +68,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Median and 90th percentile of a set of durations, in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FrtSummary {
     pub tickets: usize,
     pub median_s: f64,
@@ -98,7 +98,7 @@ pub fn summarize(durations_s: &[f64]) -> Option<FrtSummary> {
 }
 
 /// FRT before and after: every ticket as it was, and with the bot's tickets answered at its latency.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Projection {
     pub before: FrtSummary,
     pub after: FrtSummary,

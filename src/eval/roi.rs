@@ -41,7 +41,7 @@ fn default_currency() -> String {
 }
 
 /// Both views of the investment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roi {
     pub monthly_savings_gross: f64,
     pub monthly_savings_net: f64,

@@ -24,7 +24,7 @@ use sentiment::{Sentiment, SentimentLabel};
 use triggers::{PhraseMatch, PhraseMatcher};
 
 /// What happens to a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Auto,
@@ -128,6 +128,15 @@ pub struct Outcome {
     pub sources: Vec<Source>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handover: Option<Handover>,
+    /// Documents in rank order, for retrieval metrics in a replay; not part of the output line.
+    #[serde(skip)]
+    pub ranking: Vec<String>,
+    /// Time spent deciding this ticket, in milliseconds; not part of the output line.
+    #[serde(skip)]
+    pub elapsed_ms: f64,
+    /// The embedding of the ticket's (redacted) text, for grouping unanswered tickets; not output.
+    #[serde(skip)]
+    pub query_vector: Vec<f32>,
 }
 
 /// Whether to compose replies (`answer`) or only route (`classify`).
@@ -144,6 +153,8 @@ const MAX_ANALYSED_CHARS: usize = 20_000;
 
 /// Documents considered when measuring intent agreement.
 const INTENT_DEPTH: usize = 5;
+/// Documents ranked for retrieval metrics (nDCG@10).
+const RANKING_DEPTH: usize = 10;
 
 /// One worker's pipeline: its own retriever (model session) and matchers; policy shared by value.
 pub struct Pipeline {
@@ -208,6 +219,7 @@ impl Pipeline {
 
     /// Decide one ticket.
     pub fn process(&mut self, ticket: &Ticket) -> anyhow::Result<Outcome> {
+        let started = std::time::Instant::now();
         // A pasted log or a forwarded thread can be megabytes long; the first part carries the question.
         let query = clip_chars(&ticket.query_text(), MAX_ANALYSED_CHARS).to_string();
         let everything = clip_chars(&ticket.customer_text(), MAX_ANALYSED_CHARS).to_string();
@@ -233,9 +245,10 @@ impl Pipeline {
         let options = SearchOptions {
             mode: Mode::Hybrid,
             retrieval: self.retrieval.clone(),
-            top: INTENT_DEPTH,
+            top: RANKING_DEPTH,
         };
-        let hits = self.retriever.rank(&candidates, &options);
+        let ranked = self.retriever.rank(&candidates, &options);
+        let hits = &ranked[..ranked.len().min(INTENT_DEPTH)];
         let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
         let agreement = match (candidates.bm25.first(), candidates.vector.first()) {
             (Some(b), Some(v)) => doc_of(b.0) == doc_of(v.0),
@@ -372,6 +385,9 @@ impl Pipeline {
             answer,
             sources,
             handover,
+            ranking: ranked.iter().map(|h| h.doc_id.clone()).collect(),
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+            query_vector,
         })
     }
 

@@ -1,0 +1,317 @@
+//! `kbctl eval`: replay history through the pipeline, measure, gate, and write the results, the JUnit file and the audit rows.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::cli::{EvalArgs, TableFormat};
+use crate::config::Settings;
+use crate::error::UserError;
+use crate::eval::judge::{self, Judged};
+use crate::eval::replay::{self, ReplayMap};
+use crate::eval::{self, Results, gates};
+use crate::pipeline::{Task, stream};
+use crate::progress::Progress;
+
+/// A replay run through the pipeline.
+pub struct Replayed {
+    pub judged: Vec<Judged>,
+    pub issues: Vec<String>,
+    pub gap_vectors: Vec<(usize, Vec<f32>)>,
+    pub wall_s: f64,
+    pub files: Vec<String>,
+}
+
+/// Read the replay files and decide every ticket, in order, with the configured workers.
+pub fn replay(
+    settings: &Settings,
+    files: &[std::path::PathBuf],
+    map: Option<&str>,
+) -> anyhow::Result<Replayed> {
+    let map = match map {
+        Some(spec) => ReplayMap::parse(spec)?,
+        None => ReplayMap::default(),
+    };
+    let mut tickets = Vec::new();
+    let mut issues = Vec::new();
+    for path in files {
+        for record in replay::read(path, &map)? {
+            match record {
+                Ok(t) => tickets.push(t),
+                Err(issue) => {
+                    eprintln!("kbctl: bad replay row: {issue}");
+                    issues.push(issue.to_string());
+                }
+            }
+        }
+    }
+    if tickets.is_empty() {
+        return Err(UserError::Invalid("the replay has no readable tickets".into()).into());
+    }
+    let (first, pool) = super::Workers::start(settings, Task::Classify)?;
+    let make = || pool.make();
+    let policy = &settings.config.policy;
+    let bar = Progress::new(settings.quiet).bar(tickets.len() as u64, "replaying");
+    let started = std::time::Instant::now();
+    let records = tickets.iter().map(|t| Ok(t.ticket.clone()));
+    let mut judged = Vec::with_capacity(tickets.len());
+    let mut gap_vectors = Vec::new();
+    stream::run(
+        Box::new(records),
+        first,
+        settings.threads.max(1) - 1,
+        &make,
+        false,
+        |item| {
+            let outcome = item.map_err(|issue| anyhow::anyhow!("{issue}"))?;
+            let j = judge::judge(&tickets[judged.len()], &outcome, policy);
+            if j.kb_gap() {
+                gap_vectors.push((judged.len(), outcome.query_vector));
+            }
+            judged.push(j);
+            bar.inc(1);
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(Replayed {
+        judged,
+        issues,
+        gap_vectors,
+        wall_s: started.elapsed().as_secs_f64(),
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+    })
+}
+
+pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    // Check what can be checked before the replay runs.
+    let config = &settings.config.gates;
+    let mut min: Vec<(String, f64)> = config.min.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let mut max: Vec<(String, f64)> = config.max.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    if let Some(spec) = &args.fail_under {
+        min.extend(gates::parse_bounds(spec, "--fail-under")?);
+    }
+    if let Some(spec) = &args.fail_over {
+        max.extend(gates::parse_bounds(spec, "--fail-over")?);
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(eval::read_results)
+        .transpose()?;
+    let mut tolerances = config.clone();
+    if let Some(t) = args.tolerance {
+        tolerances.tolerance = t;
+    }
+
+    let replayed = replay(settings, &args.files, args.map.as_deref())?;
+    let mut results = eval::measure(
+        &replayed.judged,
+        eval::Inputs {
+            files: replayed.files,
+            issues: replayed.issues,
+            policy: &settings.config.policy,
+            costs: settings.config.costs.as_ref(),
+            wall_s: replayed.wall_s,
+            gap_vectors: replayed.gap_vectors,
+        },
+    )?;
+    results.gates = gates::check(&results.metrics, &min, &max)?;
+    if let Some(base) = &baseline {
+        results.baseline = gates::compare(&results.metrics, &base.metrics, &tolerances);
+    }
+
+    if let Some(path) = &args.output {
+        write_file(path, serde_json::to_string_pretty(&results)? + "\n")?;
+    }
+    if let Some(path) = &args.junit {
+        write_file(path, gates::junit(&results.gates, &results.baseline))?;
+    }
+    if let Some(path) = &args.tickets_out {
+        write_tickets(path, &replayed.judged)?;
+    }
+    let mut out = std::io::stdout().lock();
+    write_summary(&results, args.format, &mut out)?;
+    out.flush()?;
+
+    let failed_gates = results.gates.iter().filter(|g| !g.passed).count();
+    let regressions = results.baseline.iter().filter(|c| c.regressed).count();
+    if !settings.quiet {
+        if results.replay.skipped > 0 {
+            eprintln!(
+                "kbctl: {} replay rows could not be read and were left out (listed above)",
+                results.replay.skipped
+            );
+        }
+        if failed_gates + regressions > 0 {
+            eprintln!("kbctl: {failed_gates} gate(s) failed, {regressions} metric(s) regressed");
+        }
+    }
+    Ok(if failed_gates + regressions > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_file(path: &Path, text: String) -> anyhow::Result<()> {
+    std::fs::write(path, text).map_err(|err| {
+        UserError::Invalid(format!("{}: cannot write: {err}", path.display())).into()
+    })
+}
+
+/// One metric row of the stdout summary.
+#[derive(Debug, Serialize)]
+struct MetricRow {
+    metric: String,
+    value: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    gate: Option<String>,
+    baseline: Option<f64>,
+    regressed: Option<bool>,
+}
+
+fn write_summary(
+    results: &Results,
+    format: TableFormat,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if format == TableFormat::Json {
+        serde_json::to_writer_pretty(&mut *out, results)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let rows: Vec<MetricRow> = gates::metric_values(&results.metrics)
+        .into_iter()
+        .map(|(metric, value)| {
+            let ci = results.intervals.get(&metric);
+            let gate = results
+                .gates
+                .iter()
+                .filter(|g| g.metric == metric)
+                .map(|g| {
+                    format!(
+                        "{} {} {}",
+                        if g.passed { "ok" } else { "FAIL" },
+                        g.op,
+                        g.threshold
+                    )
+                })
+                .collect::<Vec<_>>();
+            let base = results.baseline.iter().find(|c| c.metric == metric);
+            MetricRow {
+                value,
+                ci_low: ci.map(|c| c[0]),
+                ci_high: ci.map(|c| c[1]),
+                gate: (!gate.is_empty()).then(|| gate.join("; ")),
+                baseline: base.and_then(|c| c.baseline),
+                regressed: base.map(|c| c.regressed),
+                metric,
+            }
+        })
+        .collect();
+    let show = |metric: &str, v: Option<f64>| match v {
+        None => "-".to_string(),
+        Some(v) if metric == "tickets" => format!("{v:.0}"),
+        Some(v) if metric.ends_with("_s") => format_duration(v),
+        Some(v) if metric.contains("savings") => format!("{v:.0}"),
+        Some(v) if metric.starts_with("payback") => format!("{v:.0}"),
+        Some(v) => format!("{v:.3}"),
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.metric.clone(),
+                show(&r.metric, r.value),
+                match (r.ci_low, r.ci_high) {
+                    (Some(lo), Some(hi)) => format!("{lo:.3}-{hi:.3}"),
+                    _ => String::new(),
+                },
+                r.gate.clone().unwrap_or_default(),
+                match r.regressed {
+                    Some(true) => format!("REGRESSED from {}", show(&r.metric, r.baseline)),
+                    Some(false) => format!("was {}", show(&r.metric, r.baseline)),
+                    None => String::new(),
+                },
+            ]
+        })
+        .collect();
+    crate::output::Table {
+        header: vec!["metric", "value", "95% CI", "gate", "baseline"],
+        rows: cells,
+        records: &rows,
+    }
+    .write(format, out)
+}
+
+/// Seconds as a short human duration: 2.1 ms, 45 s, 3.2 h.
+pub fn format_duration(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1000.0)
+    } else if s < 120.0 {
+        format!("{s:.0} s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.2} h", s / 3600.0)
+    }
+}
+
+/// The per-ticket audit file, through polars: CSV, Parquet or JSON Lines by extension.
+fn write_tickets(path: &Path, judged: &[Judged]) -> anyhow::Result<()> {
+    let text = |f: &dyn Fn(&Judged) -> Option<String>| -> Vec<Option<String>> {
+        judged.iter().map(f).collect()
+    };
+    let decision = |d: crate::pipeline::Decision| format!("{d:?}").to_lowercase();
+    let mut df = df!(
+        "id" => text(&|t| Some(t.id.clone())),
+        "decision" => text(&|t| Some(decision(t.decision))),
+        "confidence" => judged.iter().map(|t| t.confidence).collect::<Vec<_>>(),
+        "floor" => text(&|t| Some(decision(t.floor))),
+        "correct" => judged.iter().map(|t| t.correct).collect::<Vec<_>>(),
+        "should_escalate" => judged.iter().map(|t| t.should_escalate).collect::<Vec<_>>(),
+        "category" => text(&|t| t.category.clone()),
+        "language" => text(&|t| Some(t.language.clone())),
+        "channel" => text(&|t| t.channel.clone()),
+        "agent" => text(&|t| t.agent.clone()),
+        "intent" => text(&|t| t.intent.clone()),
+        "gold_intent" => text(&|t| t.gold_intent.clone()),
+        "top_doc" => text(&|t| t.top_doc.clone()),
+        "gold_docs" => text(&|t| Some(t.gold_docs.join(";"))),
+        "gold_rank" => judged.iter().map(|t| t.gold_rank().map(|r| r as u32)).collect::<Vec<_>>(),
+        "reasons" => text(&|t| Some(t.reasons.join(" "))),
+        "human_frt_s" => judged.iter().map(|t| t.human_frt_s).collect::<Vec<_>>(),
+        "elapsed_ms" => judged.iter().map(|t| t.elapsed_ms).collect::<Vec<_>>(),
+        "text" => text(&|t| Some(t.text.clone())),
+    )?;
+    let origin = path.display();
+    let file = std::fs::File::create(path)
+        .map_err(|err| UserError::Invalid(format!("{origin}: cannot write: {err}")))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("parquet") => {
+            ParquetWriter::new(file).finish(&mut df)?;
+        }
+        Some("jsonl" | "ndjson") => {
+            JsonWriter::new(file)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish(&mut df)?;
+        }
+        Some("csv") => CsvWriter::new(file).include_header(true).finish(&mut df)?,
+        _ => {
+            return Err(UserError::Invalid(format!(
+                "{origin}: --tickets-out must end in .csv, .parquet or .jsonl"
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,581 @@
+//! Metrics of a replay: decision mix, correctness, escalation, intent, retrieval, per segment (polars), with bootstrap intervals.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::judge::Judged;
+use crate::pipeline::Decision;
+
+/// The headline numbers. `None` where the replay has no labels for a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub tickets: usize,
+    pub containment: Option<f64>,
+    pub draft_share: Option<f64>,
+    pub escalation_share: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub wrong_rate: Option<f64>,
+    pub escalation_precision: Option<f64>,
+    pub escalation_recall: Option<f64>,
+    pub intent_accuracy: Option<f64>,
+    pub intent_macro_f1: Option<f64>,
+    pub recall_at_1: Option<f64>,
+    pub recall_at_5: Option<f64>,
+    pub mrr: Option<f64>,
+    pub ndcg_at_10: Option<f64>,
+    pub frt_median_before_s: Option<f64>,
+    pub frt_median_after_s: Option<f64>,
+    pub frt_p90_before_s: Option<f64>,
+    pub frt_p90_after_s: Option<f64>,
+    pub monthly_savings_net: Option<f64>,
+    pub payback_months_net: Option<f64>,
+    pub roi_net: Option<f64>,
+}
+
+/// Whether more of a metric is better, for gates and baselines.
+pub fn higher_is_better(metric: &str) -> bool {
+    !matches!(
+        metric,
+        "wrong_rate"
+            | "frt_median_after_s"
+            | "frt_p90_after_s"
+            | "frt_median_before_s"
+            | "frt_p90_before_s"
+            | "payback_months_net"
+    )
+}
+
+/// What each metric means, written into the results and shown in reports.
+pub const DEFINITIONS: &[(&str, &str)] = &[
+    (
+        "tickets",
+        "tickets replayed (rows that could not be read are not counted)",
+    ),
+    ("containment", "share of tickets the bot answers on its own"),
+    (
+        "draft_share",
+        "share of tickets where the bot prepares a draft for an agent",
+    ),
+    (
+        "escalation_share",
+        "share of tickets handed straight to a person",
+    ),
+    (
+        "accuracy",
+        "share of the automatic answers that are right (right document, or right intent where no document is labelled); a ticket that should have reached a person is wrong when answered",
+    ),
+    (
+        "wrong_rate",
+        "wrong automatic answers as a share of all labelled tickets",
+    ),
+    (
+        "escalation_precision",
+        "of the tickets handed to a person (draft or escalation), the share that needed one",
+    ),
+    (
+        "escalation_recall",
+        "of the tickets that needed a person, the share handed to one",
+    ),
+    (
+        "intent_accuracy",
+        "share of tickets whose predicted intent equals the gold intent",
+    ),
+    (
+        "intent_macro_f1",
+        "F1 of intent prediction averaged over the gold intents",
+    ),
+    (
+        "recall_at_1",
+        "share of tickets with a gold document ranked first",
+    ),
+    (
+        "recall_at_5",
+        "share of tickets with a gold document among the first five",
+    ),
+    (
+        "mrr",
+        "mean reciprocal rank of the first gold document (0 beyond rank 10)",
+    ),
+    (
+        "ndcg_at_10",
+        "normalised discounted cumulative gain of the gold documents in the first ten",
+    ),
+    (
+        "frt_median_before_s",
+        "median first-response time in the history, seconds",
+    ),
+    (
+        "frt_median_after_s",
+        "median first-response time with the bot's answers at its measured latency, seconds",
+    ),
+    (
+        "frt_p90_before_s",
+        "90th percentile of the historical first-response time, seconds",
+    ),
+    (
+        "frt_p90_after_s",
+        "90th percentile of the first-response time with the bot, seconds",
+    ),
+    (
+        "monthly_savings_net",
+        "monthly savings after running costs and the cost of wrong answers",
+    ),
+    (
+        "payback_months_net",
+        "months until the net savings cover the implementation",
+    ),
+    (
+        "roi_net",
+        "return over the horizon, net of running costs, as a fraction",
+    ),
+];
+
+fn ratio(num: usize, den: usize) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// Decision mix and correctness over a set of judged tickets.
+pub fn decision_metrics(tickets: &[&Judged]) -> Metrics {
+    let n = tickets.len();
+    let count = |f: &dyn Fn(&Judged) -> bool| tickets.iter().filter(|t| f(t)).count();
+    let auto = count(&|t| t.auto());
+    let right = count(&|t| t.auto() && t.correct == Some(true));
+    let wrong = count(&|t| t.auto() && t.correct == Some(false));
+    let labelled = count(&|t| t.correct.is_some());
+    let needed = count(&|t| t.should_escalate == Some(true));
+    let handed_known = count(&|t| !t.auto() && t.should_escalate.is_some());
+    let handed_needed = count(&|t| !t.auto() && t.should_escalate == Some(true));
+    Metrics {
+        tickets: n,
+        containment: ratio(auto, n),
+        draft_share: ratio(count(&|t| t.decision == Decision::Draft), n),
+        escalation_share: ratio(count(&|t| t.decision == Decision::Escalate), n),
+        accuracy: ratio(right, right + wrong),
+        wrong_rate: ratio(wrong, labelled),
+        escalation_precision: ratio(handed_needed, handed_known),
+        escalation_recall: ratio(handed_needed, needed),
+        ..Metrics::default()
+    }
+}
+
+/// Intent accuracy, macro-F1 over the gold intents, and the most frequent confusions.
+pub fn intent_metrics(
+    tickets: &[&Judged],
+    top: usize,
+) -> (Option<f64>, Option<f64>, Vec<Confusion>) {
+    let pairs: Vec<(&str, &str)> = tickets
+        .iter()
+        .filter_map(|t| Some((t.gold_intent.as_deref()?, t.intent.as_deref().unwrap_or(""))))
+        .collect();
+    if pairs.is_empty() {
+        return (None, None, Vec::new());
+    }
+    let right = pairs.iter().filter(|(g, p)| g == p).count();
+    let gold: BTreeSet<&str> = pairs.iter().map(|p| p.0).collect();
+    let f1_sum: f64 = gold
+        .iter()
+        .map(|&class| {
+            let tp = pairs
+                .iter()
+                .filter(|(g, p)| *g == class && *p == class)
+                .count() as f64;
+            let fp = pairs
+                .iter()
+                .filter(|(g, p)| *g != class && *p == class)
+                .count() as f64;
+            let fn_ = pairs
+                .iter()
+                .filter(|(g, p)| *g == class && *p != class)
+                .count() as f64;
+            if tp == 0.0 {
+                0.0
+            } else {
+                2.0 * tp / (2.0 * tp + fp + fn_)
+            }
+        })
+        .sum();
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for &(g, p) in pairs.iter().filter(|(g, p)| g != p) {
+        *counts.entry((g, p)).or_default() += 1;
+    }
+    let mut confusions: Vec<Confusion> = counts
+        .into_iter()
+        .map(|((gold, predicted), count)| Confusion {
+            gold: gold.to_string(),
+            predicted: predicted.to_string(),
+            count,
+        })
+        .collect();
+    confusions.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.gold.cmp(&b.gold))
+            .then_with(|| a.predicted.cmp(&b.predicted))
+    });
+    confusions.truncate(top);
+    (
+        ratio(right, pairs.len()),
+        Some(f1_sum / gold.len() as f64),
+        confusions,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confusion {
+    pub gold: String,
+    pub predicted: String,
+    pub count: usize,
+}
+
+/// Recall@1, recall@5, MRR and nDCG@10 over the tickets with gold documents.
+pub fn retrieval_metrics(tickets: &[&Judged]) -> [Option<f64>; 4] {
+    let labelled: Vec<&&Judged> = tickets.iter().filter(|t| !t.gold_docs.is_empty()).collect();
+    if labelled.is_empty() {
+        return [None; 4];
+    }
+    let n = labelled.len() as f64;
+    let at = |k: usize| {
+        labelled
+            .iter()
+            .filter(|t| t.gold_rank().is_some_and(|r| r <= k))
+            .count() as f64
+            / n
+    };
+    let mrr = labelled
+        .iter()
+        .map(|t| t.gold_rank().map_or(0.0, |r| 1.0 / r as f64))
+        .sum::<f64>()
+        / n;
+    // Binary relevance; the ideal ranking puts every gold document first.
+    let gain = |rank: usize| 1.0 / ((rank + 1) as f64).log2();
+    let ndcg = labelled
+        .iter()
+        .map(|t| {
+            let dcg = t.gold_ranks.iter().map(|&r| gain(r)).sum::<f64>();
+            let ideal: f64 = (1..=t.gold_docs.len().min(10)).map(gain).sum();
+            dcg / ideal
+        })
+        .sum::<f64>()
+        / n;
+    [Some(at(1)), Some(at(5)), Some(mrr), Some(ndcg)]
+}
+
+/// 95% bootstrap interval of containment and of accuracy (percentile method, fixed seed).
+pub fn bootstrap(tickets: &[&Judged], rounds: usize, seed: u64) -> BTreeMap<String, [f64; 2]> {
+    let n = tickets.len();
+    let mut out = BTreeMap::new();
+    if n == 0 {
+        return out;
+    }
+    let mut rng = SplitMix(seed);
+    let mut containment = Vec::with_capacity(rounds);
+    let mut accuracy = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let (mut auto, mut right, mut judged) = (0usize, 0usize, 0usize);
+        for _ in 0..n {
+            let t = tickets[(rng.next_u64() % n as u64) as usize];
+            if t.auto() {
+                auto += 1;
+                if let Some(c) = t.correct {
+                    judged += 1;
+                    right += usize::from(c);
+                }
+            }
+        }
+        containment.push(auto as f64 / n as f64);
+        if judged > 0 {
+            accuracy.push(right as f64 / judged as f64);
+        }
+    }
+    for (name, mut values) in [("containment", containment), ("accuracy", accuracy)] {
+        values.sort_by(f64::total_cmp);
+        if let (Some(lo), Some(hi)) = (
+            super::frt::percentile(&values, 0.025),
+            super::frt::percentile(&values, 0.975),
+        ) {
+            out.insert(name.to_string(), [lo, hi]);
+        }
+    }
+    out
+}
+
+/// A small, fast, seedable generator (SplitMix64): reproducible intervals without a dependency.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// One value of a segment (a category, a language, a channel, an agent) and its figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub value: String,
+    pub tickets: usize,
+    pub auto: usize,
+    pub draft: usize,
+    pub escalate: usize,
+    pub containment: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub wrong_rate: Option<f64>,
+    pub escalation_recall: Option<f64>,
+    pub frt_median_before_s: Option<f64>,
+    pub frt_median_after_s: Option<f64>,
+}
+
+/// The segment fields, in the order they are reported.
+pub const SEGMENT_FIELDS: [&str; 4] = ["category", "language", "channel", "agent"];
+
+/// Per-ticket frame for the aggregations: one row per judged ticket, 0/1 indicator columns.
+pub fn frame(tickets: &[&Judged], bot_latency_s: f64) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&Judged) -> Option<String>| -> Vec<Option<String>> {
+        tickets.iter().map(|t| f(t)).collect()
+    };
+    let flag = |f: &dyn Fn(&Judged) -> bool| -> Vec<u32> {
+        tickets.iter().map(|t| u32::from(f(t))).collect()
+    };
+    df!(
+        "category" => text(&|t| t.category.clone()),
+        "language" => text(&|t| Some(t.language.clone())),
+        "channel" => text(&|t| t.channel.clone()),
+        "agent" => text(&|t| t.agent.clone()),
+        "auto" => flag(&|t| t.auto()),
+        "draft" => flag(&|t| t.decision == Decision::Draft),
+        "escalate" => flag(&|t| t.decision == Decision::Escalate),
+        "right" => flag(&|t| t.auto() && t.correct == Some(true)),
+        "wrong" => flag(&|t| t.auto() && t.correct == Some(false)),
+        "labelled" => flag(&|t| t.correct.is_some()),
+        "needed" => flag(&|t| t.should_escalate == Some(true)),
+        "handed_needed" => flag(&|t| !t.auto() && t.should_escalate == Some(true)),
+        "frt_before" => tickets.iter().map(|t| t.human_frt_s).collect::<Vec<_>>(),
+        "frt_after" => tickets
+            .iter()
+            .map(|t| t.human_frt_s.map(|f| if t.auto() { bot_latency_s } else { f }))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Per-value figures of one segment field, largest first; tickets without the field are left out.
+pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
+    let sum = |c: &str| col(c).sum().alias(c);
+    let grouped = frame
+        .clone()
+        .lazy()
+        .filter(col(field).is_not_null())
+        .group_by([col(field)])
+        .agg([
+            len().alias("tickets"),
+            sum("auto"),
+            sum("draft"),
+            sum("escalate"),
+            sum("right"),
+            sum("wrong"),
+            sum("labelled"),
+            sum("needed"),
+            sum("handed_needed"),
+            col("frt_before").median().alias("frt_before"),
+            col("frt_after").median().alias("frt_after"),
+        ])
+        .sort(
+            ["tickets", field],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()?;
+    let strings = grouped.column(field)?.cast(&DataType::String)?;
+    let names = strings.str()?;
+    let count = |c: &str| -> PolarsResult<Vec<usize>> {
+        let s = grouped.column(c)?.cast(&DataType::UInt64)?;
+        Ok(s.u64()?.iter().map(|v| v.unwrap_or(0) as usize).collect())
+    };
+    let median = |c: &str| -> PolarsResult<Vec<Option<f64>>> {
+        let s = grouped.column(c)?.cast(&DataType::Float64)?;
+        Ok(s.f64()?.iter().collect())
+    };
+    let (tickets, auto, draft, escalate) = (
+        count("tickets")?,
+        count("auto")?,
+        count("draft")?,
+        count("escalate")?,
+    );
+    let (right, wrong, labelled) = (count("right")?, count("wrong")?, count("labelled")?);
+    let (needed, handed) = (count("needed")?, count("handed_needed")?);
+    let (before, after) = (median("frt_before")?, median("frt_after")?);
+    Ok((0..grouped.height())
+        .map(|i| Segment {
+            value: names.get(i).unwrap_or_default().to_string(),
+            tickets: tickets[i],
+            auto: auto[i],
+            draft: draft[i],
+            escalate: escalate[i],
+            containment: ratio(auto[i], tickets[i]),
+            accuracy: ratio(right[i], right[i] + wrong[i]),
+            wrong_rate: ratio(wrong[i], labelled[i]),
+            escalation_recall: ratio(handed[i], needed[i]),
+            frt_median_before_s: before[i],
+            frt_median_after_s: after[i],
+        })
+        .collect())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A judged ticket with the fields the metrics read.
+    pub(crate) fn judged(
+        id: &str,
+        decision: Decision,
+        correct: Option<bool>,
+        should_escalate: Option<bool>,
+    ) -> Judged {
+        Judged {
+            id: id.into(),
+            category: Some("billing".into()),
+            language: "en".into(),
+            channel: None,
+            agent: None,
+            decision,
+            confidence: 0.5,
+            floor: Decision::Auto,
+            auto_threshold: 0.8,
+            draft_threshold: 0.5,
+            intent: None,
+            top_doc: None,
+            gold_intent: None,
+            gold_docs: Vec::new(),
+            should_escalate,
+            correct,
+            gold_ranks: Vec::new(),
+            human_frt_s: None,
+            elapsed_ms: 2.0,
+            reasons: Vec::new(),
+            top_score: 0.5,
+            margin: 0.1,
+            agreement: true,
+            intent_share: 0.0,
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn decision_mix_and_escalation_by_hand() {
+        use Decision::*;
+        // 10 tickets: 4 auto (3 right, 1 wrong), 3 drafts, 3 escalations; 4 needed a person,
+        // 3 of whom were handed over (the wrong auto answer is the fourth).
+        let t = [
+            judged("1", Auto, Some(true), Some(false)),
+            judged("2", Auto, Some(true), Some(false)),
+            judged("3", Auto, Some(true), Some(false)),
+            judged("4", Auto, Some(false), Some(true)),
+            judged("5", Draft, Some(true), Some(false)),
+            judged("6", Draft, None, Some(true)),
+            judged("7", Draft, Some(false), None),
+            judged("8", Escalate, Some(false), Some(true)),
+            judged("9", Escalate, Some(false), Some(true)),
+            judged("10", Escalate, None, Some(false)),
+        ];
+        let refs: Vec<&Judged> = t.iter().collect();
+        let m = decision_metrics(&refs);
+        assert_eq!(m.tickets, 10);
+        assert_eq!(m.containment, Some(0.4));
+        assert_eq!(m.draft_share, Some(0.3));
+        assert_eq!(m.escalation_share, Some(0.3));
+        assert_eq!(m.accuracy, Some(0.75));
+        // 1 wrong of the 8 tickets whose correctness is known.
+        assert_eq!(m.wrong_rate, Some(1.0 / 8.0));
+        // Handed over with a label: 5, 6, 8, 9, 10 (7 has none); 6, 8, 9 needed it.
+        assert_eq!(m.escalation_precision, Some(3.0 / 5.0));
+        assert_eq!(m.escalation_recall, Some(3.0 / 4.0));
+
+        let frame = frame(&refs, 1.0).unwrap();
+        let seg = segments(&frame, "category").unwrap();
+        assert_eq!(seg.len(), 1);
+        assert_eq!(seg[0].value, "billing");
+        assert_eq!(
+            (seg[0].tickets, seg[0].auto, seg[0].draft, seg[0].escalate),
+            (10, 4, 3, 3)
+        );
+        assert_eq!(seg[0].containment, m.containment);
+        assert_eq!(seg[0].accuracy, m.accuracy);
+        assert_eq!(seg[0].escalation_recall, m.escalation_recall);
+        // No channel on any ticket: no channel segment.
+        assert!(segments(&frame, "channel").unwrap().is_empty());
+    }
+
+    #[test]
+    fn intent_accuracy_macro_f1_and_confusions_by_hand() {
+        let mut t = Vec::new();
+        for (gold, predicted) in [("a", "a"), ("a", "a"), ("a", "b"), ("b", "b"), ("c", "b")] {
+            let mut j = judged("x", Decision::Auto, None, None);
+            j.gold_intent = Some(gold.into());
+            j.intent = Some(predicted.into());
+            t.push(j);
+        }
+        let refs: Vec<&Judged> = t.iter().collect();
+        let (acc, f1, confusions) = intent_metrics(&refs, 10);
+        assert_eq!(acc, Some(0.6));
+        // a: tp 2 fp 0 fn 1 -> 0.8; b: tp 1 fp 2 fn 0 -> 0.5; c: 0 -> macro 1.3 / 3
+        assert!((f1.unwrap() - 1.3 / 3.0).abs() < 1e-12);
+        assert_eq!(confusions.len(), 2);
+        assert_eq!(
+            (
+                confusions[0].gold.as_str(),
+                confusions[0].predicted.as_str()
+            ),
+            ("a", "b")
+        );
+    }
+
+    #[test]
+    fn retrieval_metrics_by_hand() {
+        let mut t = Vec::new();
+        for rank in [Some(1), Some(3), None, Some(10)] {
+            let mut j = judged("x", Decision::Auto, None, None);
+            j.gold_docs = vec!["d".into()];
+            j.gold_ranks = rank.into_iter().collect();
+            t.push(j);
+        }
+        t.push(judged("unlabelled", Decision::Auto, None, None));
+        let refs: Vec<&Judged> = t.iter().collect();
+        let [r1, r5, mrr, ndcg] = retrieval_metrics(&refs);
+        assert_eq!(r1, Some(0.25));
+        assert_eq!(r5, Some(0.5));
+        assert!((mrr.unwrap() - (1.0 + 1.0 / 3.0 + 0.1) / 4.0).abs() < 1e-12);
+        let expected = (1.0 + 1.0 / 4f64.log2() + 1.0 / 11f64.log2()) / 4.0;
+        assert!((ndcg.unwrap() - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bootstrap_interval_brackets_the_estimate_and_is_reproducible() {
+        let t: Vec<Judged> = (0..200)
+            .map(|i| {
+                let auto = i % 2 == 0;
+                judged(
+                    &i.to_string(),
+                    if auto {
+                        Decision::Auto
+                    } else {
+                        Decision::Escalate
+                    },
+                    Some(i % 10 != 0),
+                    None,
+                )
+            })
+            .collect();
+        let refs: Vec<&Judged> = t.iter().collect();
+        let a = bootstrap(&refs, 500, 7);
+        let [lo, hi] = a["containment"];
+        assert!(lo < 0.5 && 0.5 < hi && hi - lo < 0.2, "{lo} {hi}");
+        assert_eq!(a, bootstrap(&refs, 500, 7));
+        let [lo, hi] = a["accuracy"];
+        // Every fifth automatic answer (i = 0, 10, 20, ...) is wrong.
+        assert!(lo < 0.8 && 0.8 < hi, "{lo} {hi}");
+    }
+}

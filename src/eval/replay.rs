@@ -1,0 +1,581 @@
+//! Replay input: historical tickets with their outcomes (JSONL, CSV or Parquet, read through polars lazy scans), mapped to one schema.
+//!
+//! The schema (every field but the text is optional):
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `id` | ticket id |
+//! | `text`, or `subject` + `body`, or `messages` | what the customer wrote |
+//! | `channel`, `language`, `agent` | segments for the metrics |
+//! | `created_at`, `first_response_at`, `resolved_at` | RFC 3339 (or epoch seconds, or a Parquet datetime) |
+//! | `category`, `intent` | the gold category and intent |
+//! | `gold_docs` | knowledge-base documents that answer it (a list, or `;`-separated in CSV) |
+//! | `should_escalate` | whether a person had to handle it |
+//! | `agent_reply` | what the agent actually answered |
+//!
+//! Columns are found by these names or common helpdesk-export names (`Ticket ID`, `Created time`,
+//! `Assignee`, ...), case-insensitively; `--map field=Column` overrides.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
+
+use polars::prelude::*;
+use serde_json::{Map, Value};
+
+use super::frt::parse_rfc3339;
+use crate::error::{InputIssue, UserError};
+use crate::tickets::{self, Ticket};
+
+/// One historical ticket: what the pipeline reads, and what it is judged against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayTicket {
+    pub ticket: Ticket,
+    pub language: Option<String>,
+    pub agent: Option<String>,
+    /// Seconds since the epoch.
+    pub created: Option<f64>,
+    pub first_response: Option<f64>,
+    pub resolved: Option<f64>,
+    pub category: Option<String>,
+    pub intent: Option<String>,
+    pub gold_docs: Vec<String>,
+    pub should_escalate: Option<bool>,
+    pub agent_reply: Option<String>,
+}
+
+impl ReplayTicket {
+    /// Historical first-response time in seconds, when both timestamps are there and in order.
+    pub fn human_frt_s(&self) -> Option<f64> {
+        match (self.created, self.first_response) {
+            (Some(c), Some(f)) if f >= c => Some(f - c),
+            _ => None,
+        }
+    }
+}
+
+pub type ReplayRecord = Result<ReplayTicket, InputIssue>;
+
+/// Schema fields and the column names they are found by when not mapped.
+const FIELDS: &[(&str, &[&str])] = &[
+    (
+        "id",
+        &["id", "ticket id", "ticket_id", "ticket", "number", "key"],
+    ),
+    ("text", &["text", "message", "description", "content"]),
+    ("subject", &["subject", "title", "summary"]),
+    ("body", &["body", "comment", "question"]),
+    ("messages", &["messages", "conversation"]),
+    ("customer", &["customer"]),
+    ("channel", &["channel", "via", "source"]),
+    ("language", &["language", "lang", "locale"]),
+    ("agent", &["agent", "assignee", "owner", "responder"]),
+    (
+        "created_at",
+        &[
+            "created_at",
+            "created at",
+            "created time",
+            "created",
+            "date",
+        ],
+    ),
+    (
+        "first_response_at",
+        &[
+            "first_response_at",
+            "first response at",
+            "first responded time",
+            "first_reply_at",
+            "first reply at",
+        ],
+    ),
+    (
+        "resolved_at",
+        &[
+            "resolved_at",
+            "resolved at",
+            "resolved time",
+            "solved at",
+            "closed at",
+        ],
+    ),
+    ("category", &["category", "type", "topic", "group"]),
+    ("intent", &["intent", "reason", "label"]),
+    (
+        "gold_docs",
+        &["gold_docs", "gold_doc", "article", "articles", "kb article"],
+    ),
+    (
+        "should_escalate",
+        &["should_escalate", "escalate", "escalated", "needs_human"],
+    ),
+    (
+        "agent_reply",
+        &["agent_reply", "reply", "response", "agent response"],
+    ),
+];
+
+/// `--map field=Column,...` for replay files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplayMap {
+    fields: HashMap<String, String>,
+}
+
+impl ReplayMap {
+    pub fn parse(spec: &str) -> Result<Self, UserError> {
+        let mut fields = HashMap::new();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (field, column) = pair.split_once('=').ok_or_else(|| {
+                UserError::Invalid(format!("--map: `{pair}` is not field=Column"))
+            })?;
+            let field = field.trim().to_ascii_lowercase();
+            if !FIELDS.iter().any(|(f, _)| *f == field) {
+                return Err(UserError::Invalid(format!(
+                    "--map: unknown field `{field}` (known: {})",
+                    FIELDS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            fields.insert(field, column.trim().trim_matches('"').to_string());
+        }
+        Ok(Self { fields })
+    }
+
+    /// Schema field -> column name, for the columns a file has.
+    fn resolve(
+        &self,
+        columns: &[String],
+        origin: &str,
+    ) -> Result<Vec<(String, String)>, UserError> {
+        let find = |name: &str| {
+            columns
+                .iter()
+                .find(|c| c.trim().eq_ignore_ascii_case(name.trim()))
+                .cloned()
+        };
+        let mut out = Vec::new();
+        for &(field, names) in FIELDS {
+            if let Some(column) = self.fields.get(field) {
+                let found = find(column).ok_or_else(|| {
+                    UserError::Invalid(format!(
+                        "{origin}: --map {field}={column}: no such column (columns: {})",
+                        columns.join(", ")
+                    ))
+                })?;
+                out.push((field.to_string(), found));
+            } else if let Some(found) = names.iter().find_map(|n| find(n)) {
+                out.push((field.to_string(), found));
+            }
+        }
+        if !out
+            .iter()
+            .any(|(f, _)| matches!(f.as_str(), "text" | "body" | "subject" | "messages"))
+        {
+            return Err(UserError::Invalid(format!(
+                "{origin}: no ticket text: name a column with --map text=COLUMN (columns: {})",
+                columns.join(", ")
+            )));
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Jsonl,
+    Csv,
+    Parquet,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Result<Self, UserError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("jsonl" | "ndjson" | "json") => Ok(Kind::Jsonl),
+            Some("csv") => Ok(Kind::Csv),
+            Some("parquet" | "pq") => Ok(Kind::Parquet),
+            _ => Err(UserError::Invalid(format!(
+                "{}: unknown replay format: use .jsonl, .csv or .parquet",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// Read a replay file. File-level problems (missing, no text column) are errors; a bad row is a
+/// located issue in its place, and the other rows are read.
+pub fn read(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+    let origin = path.display().to_string();
+    if !path.is_file() {
+        return Err(UserError::Invalid(format!("{origin}: no such file")).into());
+    }
+    let kind = Kind::of(path)?;
+    match read_frame(path, kind, map) {
+        Ok(rows) => Ok(rows),
+        // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
+        // lines are reported where they are and the others replayed.
+        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map),
+        Err(err) => Err(err),
+    }
+}
+
+/// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
+fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+    let origin = path.display().to_string();
+    let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
+    let mut frame = scan(path, kind).map_err(cannot)?;
+    let columns: Vec<String> = frame
+        .collect_schema()
+        .map_err(cannot)?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    let mapping = map.resolve(&columns, &origin)?;
+    let selected: Vec<Expr> = mapping.iter().map(|(_, c)| col(c.as_str())).collect();
+    let df = frame.select(selected).collect().map_err(cannot)?;
+    let mut values: Vec<Vec<Value>> = Vec::with_capacity(mapping.len());
+    for (_, column) in &mapping {
+        let series = df.column(column)?.as_materialized_series();
+        values.push(series.iter().map(|v| to_json(&v)).collect());
+    }
+    let first_line = match kind {
+        Kind::Csv => 2,
+        _ => 1,
+    };
+    Ok((0..df.height())
+        .map(|row| {
+            let mut object = Map::new();
+            for (k, (field, _)) in mapping.iter().enumerate() {
+                let value = std::mem::take(&mut values[k][row]);
+                if !value.is_null() {
+                    object.insert(field.clone(), value);
+                }
+            }
+            let line = row + first_line;
+            from_object(object, &origin, line)
+        })
+        .collect())
+}
+
+fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
+    let path = PlRefPath::new(path.to_string_lossy().as_ref());
+    match kind {
+        Kind::Jsonl => LazyJsonLineReader::new(path)
+            .with_infer_schema_length(None)
+            .finish(),
+        Kind::Csv => LazyCsvReader::new(path)
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .finish(),
+        Kind::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
+    }
+}
+
+fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+    let origin = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|err| UserError::Invalid(format!("{origin}:{n}: {err}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let object = match serde_json::from_str::<Value>(&line) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => {
+                out.push(Err(InputIssue::new(
+                    &origin,
+                    Some(n),
+                    "expected a JSON object",
+                )));
+                continue;
+            }
+            Err(err) => {
+                out.push(Err(InputIssue::new(
+                    &origin,
+                    Some(n),
+                    format!("invalid JSON: {err}"),
+                )));
+                continue;
+            }
+        };
+        // Lines may differ in their keys: each is mapped on its own.
+        let keys: Vec<String> = object.keys().cloned().collect();
+        let mapping = match map.resolve(&keys, &origin) {
+            Ok(m) => m,
+            Err(err) => {
+                out.push(Err(InputIssue::new(&origin, Some(n), err.to_string())));
+                continue;
+            }
+        };
+        let mut mapped = Map::new();
+        for (field, column) in mapping.iter() {
+            if let Some(value) = object.get(column).filter(|v| !v.is_null()) {
+                mapped.insert(field.clone(), value.clone());
+            }
+        }
+        out.push(from_object(mapped, &origin, n));
+    }
+    Ok(out)
+}
+
+/// One row, keyed by schema field, into a replay ticket.
+fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> ReplayRecord {
+    let issue = |message: String| InputIssue::new(origin, Some(line), message);
+    let text = |object: &mut Map<String, Value>, field: &str| -> Option<String> {
+        match object.remove(field)? {
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    };
+    let time = |object: &mut Map<String, Value>, field: &str| -> Result<Option<f64>, InputIssue> {
+        match object.remove(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => parse_rfc3339(s.trim()).map(Some).ok_or_else(|| {
+                issue(format!(
+                    "{field}: `{s}` is not an RFC 3339 time (2026-09-01T07:22:14Z)"
+                ))
+            }),
+            Some(other) => Err(issue(format!("{field}: `{other}` is not a time"))),
+        }
+    };
+    let created = time(&mut object, "created_at")?;
+    let first_response = time(&mut object, "first_response_at")?;
+    let resolved = time(&mut object, "resolved_at")?;
+    let gold_docs = match object.remove("gold_docs") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.trim().to_string()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) => s
+            .split([';', '|', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        Some(other) => return Err(issue(format!("gold_docs: `{other}` is not a list"))),
+    };
+    let should_escalate = match object.remove("should_escalate") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::Number(n)) => Some(n.as_f64() != Some(0.0)),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "" => None,
+            "true" | "yes" | "y" | "1" | "t" => Some(true),
+            "false" | "no" | "n" | "0" | "f" => Some(false),
+            _ => {
+                return Err(issue(format!(
+                    "should_escalate: `{s}` is not true or false"
+                )));
+            }
+        },
+        Some(other) => {
+            return Err(issue(format!(
+                "should_escalate: `{other}` is not a boolean"
+            )));
+        }
+    };
+    let language = text(&mut object, "language");
+    let agent = text(&mut object, "agent");
+    let category = text(&mut object, "category");
+    let intent = text(&mut object, "intent");
+    let agent_reply = text(&mut object, "agent_reply");
+    // What is left is the ticket itself: id, text or subject/body or messages, customer, channel.
+    if let Some(Value::String(messages)) = object.get("messages") {
+        // CSV and flat exports carry the conversation as a JSON string.
+        let parsed: Value = serde_json::from_str(messages)
+            .map_err(|err| issue(format!("messages: not a JSON list: {err}")))?;
+        object.insert("messages".into(), parsed);
+    }
+    let ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
+        .map_err(issue)?;
+    Ok(ReplayTicket {
+        ticket,
+        language,
+        agent,
+        created,
+        first_response,
+        resolved,
+        category,
+        intent,
+        gold_docs,
+        should_escalate,
+        agent_reply,
+    })
+}
+
+/// A polars cell as JSON (lists and structs recursively; times as epoch seconds).
+fn to_json(value: &AnyValue<'_>) -> Value {
+    match value {
+        AnyValue::Null => Value::Null,
+        AnyValue::Boolean(b) => Value::Bool(*b),
+        AnyValue::String(s) => Value::String((*s).to_string()),
+        AnyValue::StringOwned(s) => Value::String(s.to_string()),
+        AnyValue::Datetime(v, unit, _) | AnyValue::DatetimeOwned(v, unit, _) => {
+            let per_second = match unit {
+                TimeUnit::Nanoseconds => 1e9,
+                TimeUnit::Microseconds => 1e6,
+                TimeUnit::Milliseconds => 1e3,
+            };
+            serde_json::Number::from_f64(*v as f64 / per_second).map_or(Value::Null, Value::Number)
+        }
+        AnyValue::Date(days) => Value::from(f64::from(*days) * 86_400.0),
+        AnyValue::List(series) => Value::Array(series.iter().map(|v| to_json(&v)).collect()),
+        AnyValue::Struct(..) | AnyValue::StructOwned(..) => {
+            let fields: Vec<String> = match value.dtype() {
+                DataType::Struct(fields) => fields.iter().map(|f| f.name().to_string()).collect(),
+                _ => Vec::new(),
+            };
+            Value::Object(
+                fields
+                    .into_iter()
+                    .zip(value._iter_struct_av())
+                    .map(|(name, v)| (name, to_json(&v)))
+                    .collect(),
+            )
+        }
+        other => {
+            if let Some(n) = other.extract::<f64>() {
+                if other.is_integer() {
+                    return other.extract::<i64>().map_or(Value::Null, Value::from);
+                }
+                return serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number);
+            }
+            Value::String(other.str_value().into_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn reads_jsonl_with_lists_and_conversations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "r.jsonl",
+            concat!(
+                r#"{"id":"a","text":"Where is my order?","created_at":"2026-09-01T10:00:00Z","first_response_at":"2026-09-01T11:30:00Z","gold_docs":["delivery"],"should_escalate":false,"agent":"ann","intent":"track"}"#,
+                "\n",
+                r#"{"id":"b","messages":[{"role":"customer","text":"Hi"},{"role":"agent","text":"Hello"},{"role":"customer","text":"Refund please"}],"should_escalate":true}"#,
+                "\n"
+            ),
+        );
+        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.ticket.id, "a");
+        assert_eq!(a.human_frt_s(), Some(5400.0));
+        assert_eq!(a.gold_docs, ["delivery"]);
+        assert_eq!(a.should_escalate, Some(false));
+        assert_eq!(a.agent.as_deref(), Some("ann"));
+        let b = rows[1].as_ref().unwrap();
+        assert_eq!(b.ticket.body, "Refund please");
+        assert_eq!(b.ticket.messages.len(), 3);
+        assert_eq!(b.should_escalate, Some(true));
+        assert!(b.gold_docs.is_empty());
+    }
+
+    #[test]
+    fn a_malformed_jsonl_line_is_reported_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "r.jsonl",
+            "{\"id\":\"a\",\"text\":\"one\"}\n{oops\n{\"id\":\"c\",\"text\":\"three\",\"created_at\":\"tuesday\"}\n{\"id\":\"d\",\"text\":\"four\"}\n",
+        );
+        let rows = read(&path, &ReplayMap::default()).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert!(rows[0].is_ok() && rows[3].is_ok());
+        let bad = rows[1].as_ref().unwrap_err();
+        assert_eq!(bad.line, Some(2));
+        assert!(bad.message.contains("invalid JSON"), "{bad}");
+        let time = rows[2].as_ref().unwrap_err();
+        assert_eq!(time.line, Some(3));
+        assert!(time.message.contains("created_at"), "{time}");
+    }
+
+    #[test]
+    fn reads_a_helpdesk_csv_export_by_its_own_column_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "export.csv",
+            "Ticket ID,Subject,Description,Created time,First responded time,Assignee,Type,Escalated,Articles\n\
+             17,Refund,I want my money back,2026-09-01T10:00:00Z,2026-09-01T10:10:00Z,bob,refunds,yes,refund-policy;refund-howto\n\
+             18,Hi,,2026-09-01T10:00:00Z,,,,,\n\
+             19,,,,,,,,\n",
+        );
+        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.ticket.id, "17");
+        assert_eq!(a.ticket.query_text(), "Refund\nI want my money back");
+        assert_eq!(a.human_frt_s(), Some(600.0));
+        assert_eq!(a.agent.as_deref(), Some("bob"));
+        assert_eq!(a.category.as_deref(), Some("refunds"));
+        assert_eq!(a.should_escalate, Some(true));
+        assert_eq!(a.gold_docs, ["refund-policy", "refund-howto"]);
+        assert_eq!(rows[1].as_ref().unwrap().ticket.body, "Hi");
+        let empty = rows[2].as_ref().unwrap_err();
+        assert_eq!(empty.line, Some(4), "the header is line 1");
+    }
+
+    #[test]
+    fn a_mapping_names_columns_and_a_missing_text_column_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "x.csv", "Key,Frage\nk1,Wo ist mein Paket?\n");
+        let err = read(&path, &ReplayMap::default()).unwrap_err().to_string();
+        assert!(
+            err.contains("x.csv") && err.contains("--map text="),
+            "{err}"
+        );
+        let map = ReplayMap::parse("text=Frage").unwrap();
+        let rows = read(&path, &map).unwrap();
+        assert_eq!(rows[0].as_ref().unwrap().ticket.id, "k1");
+        assert!(ReplayMap::parse("nonsense=X").is_err());
+        assert!(ReplayMap::parse("text=Nope").is_ok());
+        let err = read(&path, &ReplayMap::parse("text=Nope").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no such column"), "{err}");
+    }
+
+    #[test]
+    fn reads_parquet_written_by_polars() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.parquet");
+        let mut df = df!(
+            "id" => ["p1", "p2"],
+            "text" => ["Jak zmienić hasło?", "Где мой заказ?"],
+            "should_escalate" => [false, true],
+        )
+        .unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        let rows = read(&path, &ReplayMap::default()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].as_ref().unwrap().should_escalate, Some(true));
+        assert_eq!(rows[0].as_ref().unwrap().ticket.body, "Jak zmienić hasło?");
+    }
+}
