@@ -123,6 +123,29 @@ impl Default for Calibration {
     }
 }
 
+impl Calibration {
+    /// The confidence from the retrieval signals and, with an intent classifier, its probability.
+    pub fn confidence(
+        &self,
+        top_score: f32,
+        margin: f32,
+        agreement: bool,
+        classifier: Option<f32>,
+    ) -> f32 {
+        let z = self.intercept
+            + self.top_score * top_score
+            + self.margin * margin
+            + self.agreement * f32::from(u8::from(agreement));
+        let retrieval = 1.0 / (1.0 + (-z).exp());
+        // The classifier's calibrated probability caps the retrieval confidence: both read the
+        // same embedding, so they are not independent evidence to add up.
+        match classifier {
+            Some(p) => retrieval.min(p.max(0.0).powf(self.intent)),
+            None => retrieval,
+        }
+    }
+}
+
 /// Template files overriding the built-in ones.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]

@@ -53,6 +53,7 @@ pub fn replay(
     }
     let (first, pool) = super::Workers::start(settings, Task::Classify)?;
     let make = || pool.make();
+    let classifier = pool.has_classifier();
     let policy = &settings.config.policy;
     let bar = Progress::new(settings.quiet).bar(tickets.len() as u64, "replaying");
     let started = std::time::Instant::now();
@@ -67,7 +68,7 @@ pub fn replay(
         false,
         |item| {
             let outcome = item.map_err(|issue| anyhow::anyhow!("{issue}"))?;
-            let j = judge::judge(&tickets[judged.len()], &outcome, policy);
+            let j = judge::judge(&tickets[judged.len()], &outcome, policy, classifier);
             if j.kb_gap() {
                 gap_vectors.push((judged.len(), outcome.query_vector));
             }

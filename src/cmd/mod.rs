@@ -81,6 +81,11 @@ impl<'a> Workers<'a> {
         Ok((first, workers))
     }
 
+    /// Whether the index has an intent classifier (built with labelled examples).
+    pub fn has_classifier(&self) -> bool {
+        self.intent.is_some()
+    }
+
     /// Another worker with its own model session.
     pub fn make(&self) -> anyhow::Result<Pipeline> {
         let shared = self

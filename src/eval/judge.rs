@@ -44,6 +44,10 @@ pub struct Judged {
     pub margin: f32,
     pub agreement: bool,
     pub intent_share: f32,
+    /// Whether `intent_share` is an intent classifier's probability (the index has one).
+    pub classifier: bool,
+    /// The category the policy saw (the predicted one), which per-category thresholds key on.
+    pub routed_category: Option<String>,
     /// The ticket's text with personal data masked, shortened.
     pub text: String,
 }
@@ -83,7 +87,12 @@ impl Judged {
 }
 
 /// Judge an outcome against its replayed ticket.
-pub fn judge(ticket: &ReplayTicket, outcome: &Outcome, policy: &Policy) -> Judged {
+pub fn judge(
+    ticket: &ReplayTicket,
+    outcome: &Outcome,
+    policy: &Policy,
+    classifier: bool,
+) -> Judged {
     let floor = outcome
         .escalation_reasons
         .iter()
@@ -155,6 +164,8 @@ pub fn judge(ticket: &ReplayTicket, outcome: &Outcome, policy: &Policy) -> Judge
         margin: outcome.signals.margin,
         agreement: outcome.signals.agreement,
         intent_share: outcome.signals.intent_share,
+        classifier,
+        routed_category: outcome.category.clone(),
         text: clip_chars(redacted.trim(), EXAMPLE_CHARS).to_string(),
     }
 }

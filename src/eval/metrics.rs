@@ -460,6 +460,8 @@ pub(crate) mod tests {
             margin: 0.1,
             agreement: true,
             intent_share: 0.0,
+            classifier: false,
+            routed_category: Some("billing".into()),
             text: String::new(),
         }
     }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod replay;
 pub mod retrieval;
 pub mod roi;
+pub mod tune;
 
 use std::collections::BTreeMap;
 

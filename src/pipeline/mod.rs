@@ -299,19 +299,13 @@ impl Pipeline {
                 .and_then(|h| h.bm25)
                 .map(|s| (s / candidates.bm25_ideal.max(f32::EPSILON)).min(1.0)),
         };
-        let c = &self.policy.calibration;
-        let z = c.intercept
-            + c.top_score * signals.top_score
-            + c.margin * signals.margin
-            + c.agreement * f32::from(u8::from(signals.agreement));
-        let retrieval_confidence = 1.0 / (1.0 + (-z).exp());
-        // With a classifier, the answer is right only if both the document and the intent are:
-        // the two read the same embedding, so they are not independent evidence to add up.
-        // The classifier's (calibrated) probability caps the retrieval confidence.
-        let confidence = match &self.intent {
-            Some(_) => retrieval_confidence.min(signals.intent_share.powf(c.intent)),
-            None => retrieval_confidence,
-        };
+        // With a classifier, the answer is right only if both the document and the intent are.
+        let confidence = self.policy.calibration.confidence(
+            signals.top_score,
+            signals.margin,
+            signals.agreement,
+            self.intent.as_ref().map(|_| signals.intent_share),
+        );
 
         let reasons = self.reasons(&Evidence {
             signals: &signals,

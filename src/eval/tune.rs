@@ -1,0 +1,510 @@
+//! Choosing the operating point on history: calibration fitted to the team's own tickets, the threshold curve, the best point for a target, and an honest k-fold estimate of it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::curve::{self, Item, Point, Target};
+use super::judge::Judged;
+use super::metrics::SplitMix;
+use crate::config::Calibration;
+
+/// Fewest labelled tickets a category needs for a threshold of its own.
+pub const MIN_CATEGORY_TICKETS: usize = 30;
+/// A draft is worth an agent's review when its suggested answer is right at least this often.
+pub const DRAFT_PRECISION: f64 = 0.5;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub target: Target,
+    pub folds: usize,
+    pub per_category: bool,
+    pub refit_calibration: bool,
+}
+
+/// The chosen thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub auto_threshold: f32,
+    pub draft_threshold: f32,
+    /// Categories with a threshold of their own.
+    pub categories: BTreeMap<String, f32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TuneReport {
+    pub tickets: usize,
+    pub labelled: usize,
+    pub target: Target,
+    pub choice: Choice,
+    /// The calibration fitted here (None: kept as configured).
+    pub calibration: Option<Calibration>,
+    /// Expected calibration error of the confidence as configured, and of the refit one
+    /// measured out of fold.
+    pub ece_before: Option<f64>,
+    pub ece_after: Option<f64>,
+    /// The chosen point on the data it was chosen on.
+    pub in_sample: Point,
+    /// The same procedure estimated on folds it was not fitted on.
+    pub estimate: Point,
+    pub folds: usize,
+    /// The global threshold curve (after calibration).
+    pub curve: Vec<Point>,
+}
+
+/// One ticket as tuning sees it.
+#[derive(Debug, Clone)]
+struct Row {
+    top_score: f32,
+    margin: f32,
+    agreement: bool,
+    classifier: Option<f32>,
+    may_auto: bool,
+    correct: Option<bool>,
+    category: Option<String>,
+    confidence: f32,
+}
+
+impl Row {
+    fn item(&self) -> Item {
+        Item {
+            confidence: self.confidence,
+            may_auto: self.may_auto,
+            correct: self.correct,
+        }
+    }
+}
+
+pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> TuneReport {
+    let mut rows: Vec<Row> = judged
+        .iter()
+        .map(|t| Row {
+            top_score: t.top_score,
+            margin: t.margin,
+            agreement: t.agreement,
+            classifier: t.classifier.then_some(t.intent_share),
+            may_auto: t.floor == crate::pipeline::Decision::Auto,
+            correct: t.correct,
+            category: t.routed_category.clone(),
+            confidence: t.confidence,
+        })
+        .collect();
+    let ece_before = ece(&rows);
+    let folds = options.folds.clamp(2, rows.len().max(2));
+
+    // Out of fold: calibrate and choose on k-1 folds, apply to the k-th.
+    let fold_of = fold_assignment(rows.len(), folds, 0x5eed);
+    let mut held_out: Vec<Row> = Vec::with_capacity(rows.len());
+    let mut estimate = Point {
+        threshold: f32::NAN,
+        containment: 0.0,
+        accuracy: None,
+        wrong_rate: 0.0,
+        answered: 0,
+        right: 0,
+        wrong: 0,
+    };
+    for k in 0..folds {
+        let mut train: Vec<Row> = pick(&rows, &fold_of, |f| f != k);
+        let mut test: Vec<Row> = pick(&rows, &fold_of, |f| f == k);
+        if options.refit_calibration {
+            let cal = fit(&train, configured);
+            recompute(&mut train, &cal);
+            recompute(&mut test, &cal);
+        }
+        let choice = choose(&train, options);
+        let (answered, right, wrong) = apply(&test, &choice);
+        estimate.answered += answered;
+        estimate.right += right;
+        estimate.wrong += wrong;
+        held_out.extend(test);
+    }
+    let labelled = rows.iter().filter(|r| r.correct.is_some()).count();
+    estimate.containment = estimate.answered as f64 / rows.len().max(1) as f64;
+    estimate.accuracy = (estimate.right + estimate.wrong > 0)
+        .then(|| estimate.right as f64 / (estimate.right + estimate.wrong) as f64);
+    estimate.wrong_rate = estimate.wrong as f64 / labelled.max(1) as f64;
+    let ece_after = if options.refit_calibration {
+        ece(&held_out)
+    } else {
+        ece_before
+    };
+
+    // The final choice on everything.
+    let calibration = options.refit_calibration.then(|| fit(&rows, configured));
+    if let Some(cal) = &calibration {
+        recompute(&mut rows, cal);
+    }
+    let choice = choose(&rows, options);
+    let (answered, right, wrong) = apply(&rows, &choice);
+    let items: Vec<Item> = rows.iter().map(Row::item).collect();
+    let mut in_sample = curve::point(&items, choice.auto_threshold);
+    (in_sample.answered, in_sample.right, in_sample.wrong) = (answered, right, wrong);
+    in_sample.containment = answered as f64 / rows.len().max(1) as f64;
+    in_sample.accuracy = (right + wrong > 0).then(|| right as f64 / (right + wrong) as f64);
+    in_sample.wrong_rate = wrong as f64 / labelled.max(1) as f64;
+    estimate.threshold = choice.auto_threshold;
+    TuneReport {
+        tickets: rows.len(),
+        labelled,
+        target: options.target,
+        curve: curve::sweep(&items, &curve::grid()),
+        choice,
+        calibration,
+        ece_before,
+        ece_after,
+        in_sample,
+        estimate,
+        folds,
+    }
+}
+
+fn pick(rows: &[Row], fold_of: &[usize], keep: impl Fn(usize) -> bool) -> Vec<Row> {
+    rows.iter()
+        .zip(fold_of)
+        .filter(|(_, f)| keep(**f))
+        .map(|(r, _)| r.clone())
+        .collect()
+}
+
+/// A shuffled, balanced assignment of `n` rows to `k` folds (fixed seed: reproducible).
+fn fold_assignment(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = SplitMix(seed);
+    for i in (1..n).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    let mut fold = vec![0; n];
+    for (position, &row) in order.iter().enumerate() {
+        fold[row] = position % k;
+    }
+    fold
+}
+
+fn recompute(rows: &mut [Row], cal: &Calibration) {
+    for r in rows {
+        r.confidence = cal.confidence(r.top_score, r.margin, r.agreement, r.classifier);
+    }
+}
+
+/// Thresholds for `rows`: the global point, the draft threshold below it, and per category.
+fn choose(rows: &[Row], options: Options) -> Choice {
+    let items: Vec<Item> = rows.iter().map(Row::item).collect();
+    let best = curve::choose(&curve::sweep(&items, &curve::grid()), options.target);
+    let auto = best.map_or(1.0, |p| p.threshold);
+    let mut categories = BTreeMap::new();
+    if options.per_category {
+        let mut by_category: BTreeMap<&str, Vec<Item>> = BTreeMap::new();
+        for r in rows {
+            if let Some(c) = &r.category {
+                by_category.entry(c).or_default().push(r.item());
+            }
+        }
+        for (category, items) in by_category {
+            if items.iter().filter(|i| i.correct.is_some()).count() < MIN_CATEGORY_TICKETS {
+                continue;
+            }
+            if let Some(p) = curve::choose(&curve::sweep(&items, &curve::grid()), options.target)
+                && (p.threshold - auto).abs() > 1e-6
+            {
+                categories.insert(category.to_string(), p.threshold);
+            }
+        }
+    }
+    Choice {
+        auto_threshold: auto,
+        draft_threshold: draft_threshold(&items, auto),
+        categories,
+    }
+}
+
+/// The lowest threshold whose band below `auto` still gives drafts right at least
+/// [`DRAFT_PRECISION`] of the time.
+fn draft_threshold(items: &[Item], auto: f32) -> f32 {
+    let mut chosen = auto;
+    for t in curve::grid().into_iter().rev().filter(|&t| t < auto) {
+        let band: Vec<&Item> = items
+            .iter()
+            .filter(|i| i.may_auto && i.confidence >= t && i.confidence < auto)
+            .collect();
+        let (right, known) = band.iter().fold((0, 0), |(r, k), i| match i.correct {
+            Some(c) => (r + usize::from(c), k + 1),
+            None => (r, k),
+        });
+        if known > 0 && (right as f64) < DRAFT_PRECISION * known as f64 {
+            break;
+        }
+        chosen = t;
+    }
+    chosen
+}
+
+/// Answered, right and wrong when `choice` is applied to `rows`.
+fn apply(rows: &[Row], choice: &Choice) -> (usize, usize, usize) {
+    let (mut answered, mut right, mut wrong) = (0, 0, 0);
+    for r in rows {
+        let threshold = r
+            .category
+            .as_ref()
+            .and_then(|c| choice.categories.get(c))
+            .copied()
+            .unwrap_or(choice.auto_threshold);
+        if r.may_auto && r.confidence >= threshold {
+            answered += 1;
+            match r.correct {
+                Some(true) => right += 1,
+                Some(false) => wrong += 1,
+                None => {}
+            }
+        }
+    }
+    (answered, right, wrong)
+}
+
+/// Expected calibration error over the tickets the thresholds decide (10 equal-width bins).
+fn ece(rows: &[Row]) -> Option<f64> {
+    let pairs: Vec<(f32, bool)> = rows
+        .iter()
+        .filter(|r| r.may_auto)
+        .filter_map(|r| Some((r.confidence, r.correct?)))
+        .collect();
+    expected_calibration_error(&pairs, 10)
+}
+
+pub fn expected_calibration_error(pairs: &[(f32, bool)], bins: usize) -> Option<f64> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut sum_conf = vec![0f64; bins];
+    let mut sum_right = vec![0f64; bins];
+    let mut count = vec![0usize; bins];
+    for &(c, right) in pairs {
+        let b = ((c.clamp(0.0, 1.0) * bins as f32) as usize).min(bins - 1);
+        sum_conf[b] += f64::from(c);
+        sum_right[b] += f64::from(u8::from(right));
+        count[b] += 1;
+    }
+    let n = pairs.len() as f64;
+    Some(
+        (0..bins)
+            .filter(|&b| count[b] > 0)
+            .map(|b| (sum_right[b] - sum_conf[b]).abs() / n)
+            .sum(),
+    )
+}
+
+/// Logistic regression of correctness on the retrieval signals (Newton's method, light L2), and
+/// with a classifier the exponent on its probability that best fits the capped confidence.
+fn fit(rows: &[Row], start: &Calibration) -> Calibration {
+    let data: Vec<([f64; 4], f64, Option<f32>)> = rows
+        .iter()
+        .filter(|r| r.may_auto)
+        .filter_map(|r| {
+            let y = f64::from(u8::from(r.correct?));
+            let x = [
+                1.0,
+                f64::from(r.top_score),
+                f64::from(r.margin),
+                f64::from(u8::from(r.agreement)),
+            ];
+            Some((x, y, r.classifier))
+        })
+        .collect();
+    let both = data.iter().any(|d| d.1 > 0.5) && data.iter().any(|d| d.1 < 0.5);
+    if !both {
+        return start.clone();
+    }
+    let mut w = [
+        f64::from(start.intercept),
+        f64::from(start.top_score),
+        f64::from(start.margin),
+        f64::from(start.agreement),
+    ];
+    let lambda = 1e-2;
+    for _ in 0..50 {
+        let mut grad = [0f64; 4];
+        let mut hess = [[0f64; 4]; 4];
+        for (x, y, _) in &data {
+            let z: f64 = (0..4).map(|i| w[i] * x[i]).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            for i in 0..4 {
+                grad[i] += (p - y) * x[i];
+                for j in 0..4 {
+                    hess[i][j] += p * (1.0 - p) * x[i] * x[j];
+                }
+            }
+        }
+        for i in 1..4 {
+            grad[i] += lambda * w[i];
+            hess[i][i] += lambda;
+        }
+        hess[0][0] += 1e-9;
+        let Some(step) = solve(hess, grad) else { break };
+        let mut size = 0.0;
+        for i in 0..4 {
+            w[i] -= step[i];
+            size += step[i].abs();
+        }
+        if size < 1e-9 {
+            break;
+        }
+    }
+    let mut cal = Calibration {
+        intercept: w[0] as f32,
+        top_score: w[1] as f32,
+        margin: w[2] as f32,
+        agreement: w[3] as f32,
+        intent: start.intent,
+    };
+    if data.iter().any(|d| d.2.is_some()) {
+        let loss = |gamma: f32| -> f64 {
+            let c = Calibration {
+                intent: gamma,
+                ..cal.clone()
+            };
+            data.iter()
+                .map(|(x, y, p)| {
+                    let conf = f64::from(c.confidence(x[1] as f32, x[2] as f32, x[3] > 0.5, *p))
+                        .clamp(1e-6, 1.0 - 1e-6);
+                    -(y * conf.ln() + (1.0 - y) * (1.0 - conf).ln())
+                })
+                .sum()
+        };
+        cal.intent = (1..=16)
+            .map(|i| i as f32 * 0.25)
+            .min_by(|a, b| loss(*a).total_cmp(&loss(*b)))
+            .unwrap_or(start.intent);
+    }
+    cal
+}
+
+/// Solve the 4x4 system `a x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
+    for col in 0..4 {
+        let pivot = (col..4).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let pivot_row = a[col];
+        for row in col + 1..4 {
+            let f = a[row][col] / pivot_row[col];
+            for (x, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                *x -= f * p;
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0f64; 4];
+    for row in (0..4).rev() {
+        let s: f64 = (row + 1..4).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - s) / a[row][row];
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::metrics::tests::judged;
+    use crate::pipeline::Decision;
+
+    /// Tickets whose correctness follows the top score: right above 0.55, wrong below.
+    fn history(n: usize) -> Vec<Judged> {
+        (0..n)
+            .map(|i| {
+                let score = i as f32 / n as f32;
+                let mut j = judged(&i.to_string(), Decision::Draft, Some(score >= 0.55), None);
+                j.top_score = score;
+                j.margin = 0.0;
+                j.agreement = false;
+                // The configured confidence is a monotone map of the score.
+                j.confidence = score;
+                j
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_threshold_that_separates_right_from_wrong() {
+        let t = history(400);
+        let options = Options {
+            target: Target::Precision(1.0),
+            folds: 5,
+            per_category: false,
+            refit_calibration: false,
+        };
+        let r = tune(&t, &Calibration::default(), options);
+        assert_eq!(r.choice.auto_threshold, 0.55);
+        assert_eq!(r.in_sample.answered, 180);
+        assert_eq!(r.in_sample.accuracy, Some(1.0));
+        // Out of fold the same procedure answers (almost) the same tickets, all right.
+        assert!(r.estimate.accuracy.unwrap() >= 0.99, "{:?}", r.estimate);
+        assert!(
+            (r.estimate.containment - 0.45).abs() < 0.03,
+            "{:?}",
+            r.estimate
+        );
+        // Drafts below 0.55 are all wrong: no draft band worth reviewing.
+        assert_eq!(r.choice.draft_threshold, 0.55);
+    }
+
+    #[test]
+    fn refitting_calibration_lowers_the_calibration_error() {
+        // Configured confidence says 0.9 for everything, but only scores above 0.5 are right.
+        let mut t = history(400);
+        for j in &mut t {
+            j.confidence = 0.9;
+            j.correct = Some(j.top_score >= 0.5);
+        }
+        let options = Options {
+            target: Target::MaxWrongRate(0.0),
+            folds: 4,
+            per_category: false,
+            refit_calibration: true,
+        };
+        let r = tune(&t, &Calibration::default(), options);
+        let (before, after) = (r.ece_before.unwrap(), r.ece_after.unwrap());
+        assert!((before - 0.4).abs() < 1e-6, "{before}");
+        assert!(after < 0.1, "{after}");
+        let cal = r.calibration.unwrap();
+        assert!(cal.top_score > 0.0, "{cal:?}");
+        assert_eq!(r.estimate.wrong, 0);
+        assert!(r.estimate.containment > 0.3, "{:?}", r.estimate);
+    }
+
+    #[test]
+    fn per_category_thresholds_where_a_category_differs() {
+        let mut t = history(400);
+        // In `shipping` even low scores are right: it gets a lower threshold of its own.
+        for (i, j) in t.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                j.routed_category = Some("shipping".into());
+                j.correct = Some(j.top_score >= 0.2);
+            }
+        }
+        let options = Options {
+            target: Target::Precision(1.0),
+            folds: 5,
+            per_category: true,
+            refit_calibration: false,
+        };
+        let r = tune(&t, &Calibration::default(), options);
+        assert_eq!(r.choice.categories.get("shipping"), Some(&0.2));
+        assert_eq!(r.choice.auto_threshold, 0.55);
+    }
+
+    #[test]
+    fn ece_by_hand() {
+        // Bin 0.8-0.9: confidence 0.8 twice, one right -> |0.5 - 0.8| with weight 2/4;
+        // bin 0.2-0.3: confidence 0.2 twice, both wrong -> 0.2 with weight 2/4.
+        let e = expected_calibration_error(
+            &[(0.8, true), (0.8, false), (0.2, false), (0.2, false)],
+            10,
+        )
+        .unwrap();
+        assert!((e - (0.5 * 0.3 + 0.5 * 0.2)).abs() < 1e-6, "{e}");
+    }
+}
