@@ -16,6 +16,7 @@ pub mod lang;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod report;
 pub mod text;
 pub mod tickets;
 pub mod yaml;

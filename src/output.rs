@@ -90,6 +90,19 @@ pub fn write_aligned(
     Ok(())
 }
 
+/// Seconds as a short human duration: 2.1 ms, 45 s, 3.2 h.
+pub fn duration(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1000.0)
+    } else if s < 120.0 {
+        format!("{s:.0} s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.2} h", s / 3600.0)
+    }
+}
+
 /// Cut a cell to `max` characters with an ellipsis.
 pub fn ellipsize(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -218,7 +218,7 @@ fn write_summary(
     let show = |metric: &str, v: Option<f64>| match v {
         None => "-".to_string(),
         Some(v) if metric == "tickets" => format!("{v:.0}"),
-        Some(v) if metric.ends_with("_s") => format_duration(v),
+        Some(v) if metric.ends_with("_s") => crate::output::duration(v),
         Some(v) if metric.contains("savings") => format!("{v:.0}"),
         Some(v) if metric.starts_with("payback") => format!("{v:.0}"),
         Some(v) => format!("{v:.3}"),
@@ -248,19 +248,6 @@ fn write_summary(
         records: &rows,
     }
     .write(format, out)
-}
-
-/// Seconds as a short human duration: 2.1 ms, 45 s, 3.2 h.
-pub fn format_duration(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.1} ms", s * 1000.0)
-    } else if s < 120.0 {
-        format!("{s:.0} s")
-    } else if s < 7200.0 {
-        format!("{:.0} min", s / 60.0)
-    } else {
-        format!("{:.2} h", s / 3600.0)
-    }
 }
 
 /// The per-ticket audit file, through polars: CSV, Parquet or JSON Lines by extension.

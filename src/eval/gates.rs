@@ -129,8 +129,8 @@ pub fn compare(current: &Metrics, baseline: &Metrics, config: &GatesConfig) -> V
     let base: BTreeMap<String, Option<f64>> = metric_values(baseline).into_iter().collect();
     metric_values(current)
         .into_iter()
-        .filter(|(name, _)| name != "tickets")
         .filter_map(|(metric, now)| {
+            let higher = higher_is_better(&metric)?;
             let was = base.get(&metric).copied().flatten();
             if was.is_none() && now.is_none() {
                 return None;
@@ -144,7 +144,7 @@ pub fn compare(current: &Metrics, baseline: &Metrics, config: &GatesConfig) -> V
                 (Some(n), Some(w)) => Some(n - w),
                 _ => None,
             };
-            let worse_by = delta.map(|d| if higher_is_better(&metric) { -d } else { d });
+            let worse_by = delta.map(|d| if higher { -d } else { d });
             let regressed = match (was, now) {
                 (Some(_), None) => true,
                 _ => worse_by.is_some_and(|w| w > tolerance + 1e-12),

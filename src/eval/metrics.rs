@@ -34,17 +34,21 @@ pub struct Metrics {
     pub roi_net: Option<f64>,
 }
 
-/// Whether more of a metric is better, for gates and baselines.
-pub fn higher_is_better(metric: &str) -> bool {
-    !matches!(
-        metric,
-        "wrong_rate"
-            | "frt_median_after_s"
-            | "frt_p90_after_s"
-            | "frt_median_before_s"
-            | "frt_p90_before_s"
-            | "payback_months_net"
-    )
+/// Whether more of a metric is better (`Some(true)`), less (`Some(false)`), or neither: the
+/// size of the replay, the split between drafts and escalations, and the history's own FRT
+/// are facts, not results, so a baseline comparison leaves them out.
+pub fn higher_is_better(metric: &str) -> Option<bool> {
+    match metric {
+        "tickets"
+        | "draft_share"
+        | "escalation_share"
+        | "frt_median_before_s"
+        | "frt_p90_before_s" => None,
+        "wrong_rate" | "frt_median_after_s" | "frt_p90_after_s" | "payback_months_net" => {
+            Some(false)
+        }
+        _ => Some(true),
+    }
 }
 
 /// What each metric means, written into the results and shown in reports.

@@ -102,7 +102,8 @@ pub struct FrtResults {
     pub projection: frt::Projection,
     /// The bot's latency the projection uses for its answers, in seconds.
     pub bot_latency_s: f64,
-    /// Histogram of first-response times, in hours: bin edges and counts before and with the bot.
+    /// Histogram of first-response times, in hours: the lower edge of each bin (the last bin is
+    /// open-ended), and counts before and with the bot.
     pub histogram_edges_h: Vec<f64>,
     pub histogram_before: Vec<usize>,
     pub histogram_after: Vec<usize>,
@@ -192,7 +193,7 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
         };
         FrtResults {
             bot_latency_s,
-            histogram_edges_h: FRT_EDGES_H.to_vec(),
+            histogram_edges_h: FRT_EDGES_H[..FRT_EDGES_H.len() - 1].to_vec(),
             histogram_before: hist(&mut timed.iter().map(|t| t.0)),
             histogram_after: hist(&mut timed.iter().map(|t| if t.1 { bot_latency_s } else { t.0 })),
             projection,
