@@ -540,6 +540,11 @@ pub fn render(
         None => builtin.to_string(),
     };
     let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()?,
+    );
     // Cut a text to n characters, whitespace flattened: `{{ text|clip(120) }}`.
     env.add_filter("clip", |text: String, n: usize| {
         crate::output::ellipsize(&text, n)

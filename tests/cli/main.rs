@@ -2,7 +2,9 @@
 
 mod answer;
 mod doctor;
+mod eval;
 mod ingest;
+mod report;
 mod search;
 mod tickets;
 mod util;

@@ -104,3 +104,16 @@ pub fn small_index() -> &'static Path {
     })
     .path()
 }
+
+/// A folder with the fixtures knowledge base ingested into `idx` (built once per test run).
+pub fn fixture_index() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kb = fixtures().join("kb");
+        let (_, code, err) = ingest(dir.path(), "idx", &[kb.to_str().expect("utf-8 path")], &[]);
+        assert_eq!(code, 0, "{err}");
+        dir
+    })
+    .path()
+}

@@ -1,0 +1,296 @@
+//! `kbctl eval` and `kbctl tune`: metrics that agree with the per-ticket rows, gates and exit codes, baselines, JUnit, bad rows, helpdesk exports, tuning.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{fixture_index, fixtures, kbctl, stderr};
+
+fn replay() -> PathBuf {
+    fixtures().join("eval/replay.jsonl")
+}
+
+fn config() -> PathBuf {
+    fixtures().join("eval/kbctl.yaml")
+}
+
+/// `kbctl --index idx --config fixtures/eval/kbctl.yaml eval REPLAY ARGS` in a fresh folder
+/// beside the shared index; returns (results file, exit code, stderr, the folder).
+fn eval(args: &[&str]) -> (Value, i32, String, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let results = out.path().join("results.json");
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "--config"])
+        .arg(config())
+        .arg("eval")
+        .arg(replay())
+        .arg("-o")
+        .arg(&results)
+        .args(args)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap_or(-1);
+    let value = std::fs::read_to_string(&results)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(Value::Null);
+    (value, code, stderr(&output), out)
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn metrics_agree_with_the_per_ticket_rows_and_the_money_with_the_costs() {
+    let out = tempfile::tempdir().unwrap();
+    let audit = out.path().join("tickets.csv");
+    let (r, code, err, _dir) = eval(&["--tickets-out", audit.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["schema"], "kbctl-eval-results");
+    assert_eq!(r["version"], 1);
+    let m = &r["metrics"];
+    assert_eq!(m["tickets"], 24);
+
+    // Recount from the audit rows, by hand.
+    let mut reader = csv::Reader::from_path(&audit).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 24);
+    let (decision, correct, escalate) = (col("decision"), col("correct"), col("should_escalate"));
+    let auto: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[decision] == "auto").collect();
+    let right = auto.iter().filter(|r| &r[correct] == "true").count();
+    let wrong = auto.iter().filter(|r| &r[correct] == "false").count();
+    let needed = rows.iter().filter(|r| &r[escalate] == "true").count();
+    let handed_needed = rows
+        .iter()
+        .filter(|r| &r[escalate] == "true" && &r[decision] != "auto")
+        .count();
+    assert!(
+        !auto.is_empty() && needed > 0,
+        "the fixture exercises both sides"
+    );
+    assert!(close(&m["containment"], auto.len() as f64 / 24.0), "{m}");
+    assert!(
+        close(&m["accuracy"], right as f64 / (right + wrong) as f64),
+        "{m}"
+    );
+    assert!(close(&m["wrong_rate"], wrong as f64 / 24.0), "{m}");
+    assert!(
+        close(
+            &m["escalation_recall"],
+            handed_needed as f64 / needed as f64
+        ),
+        "{m}"
+    );
+    let containment = m["containment"].as_f64().unwrap();
+    let wrong_rate = m["wrong_rate"].as_f64().unwrap();
+    // Savings = tickets x (containment x 180 - wrong x 900) - 100,000 running cost.
+    let net = 12_000.0 * (containment * 180.0 - wrong_rate * 900.0) - 100_000.0;
+    assert!(
+        (m["monthly_savings_net"].as_f64().unwrap() - net).abs() < 1e-6,
+        "{m}"
+    );
+    let payback = (1_600_000.0 / net).ceil();
+    assert!(close(&m["payback_months_net"], payback), "{m}");
+    // Every segment adds up to the whole.
+    for field in ["category", "language", "channel", "agent"] {
+        let total: u64 = r["segments"][field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["tickets"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 24, "{field}");
+    }
+    let [lo, hi] = [
+        &r["intervals"]["containment"][0],
+        &r["intervals"]["containment"][1],
+    ];
+    assert!(lo.as_f64().unwrap() <= containment && containment <= hi.as_f64().unwrap());
+    assert_eq!(r["curve"].as_array().unwrap().len(), 101);
+    assert!(m["frt_median_after_s"].as_f64() < m["frt_median_before_s"].as_f64());
+}
+
+#[test]
+fn gates_decide_the_exit_code_and_the_junit_file() {
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("eval.xml");
+    let (r, code, err, _dir) = eval(&[
+        "--fail-under",
+        "containment=0.99,recall_at_5=0.5",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("1 gate(s) failed"), "{err}");
+    let gates = r["gates"].as_array().unwrap();
+    // Two from the config file (accuracy, wrong_rate), two from the flag.
+    assert_eq!(gates.len(), 4, "{gates:?}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert!(xml.contains("tests=\"4\" failures=\"1\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 4);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert_eq!(
+        xml.matches("<testsuite ").count(),
+        xml.matches("</testsuite>").count()
+    );
+
+    let (_, code, err, _dir) = eval(&["--fail-under", "containment=0.01"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, code, err, _dir) = eval(&["--fail-under", "containmnet=0.5"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown metric `containmnet`"), "{err}");
+}
+
+#[test]
+fn a_baseline_fails_the_run_when_a_metric_regresses_beyond_its_tolerance() {
+    let (r, code, err, dir) = eval(&[]);
+    assert_eq!(code, 0, "{err}");
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, r.to_string()).unwrap();
+    let (cmp, code, err, _d) = eval(&["--baseline", same.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        cmp["baseline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["regressed"] == false)
+    );
+
+    // A baseline that answered 10 points more: containment regressed beyond the 0.02 tolerance.
+    let mut better = r.clone();
+    let c = better["metrics"]["containment"].as_f64().unwrap();
+    better["metrics"]["containment"] = (c + 0.1).into();
+    let path = dir.path().join("better.json");
+    std::fs::write(&path, better.to_string()).unwrap();
+    let (cmp, code, err, _d) = eval(&["--baseline", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let regressed: Vec<&str> = cmp["baseline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["regressed"] == true)
+        .map(|c| c["metric"].as_str().unwrap())
+        .collect();
+    assert_eq!(regressed, ["containment"]);
+    // Within a wider tolerance it passes.
+    let (_, code, err, _d) = eval(&["--baseline", path.to_str().unwrap(), "--tolerance", "0.2"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_bad_row_is_reported_by_line_and_the_rest_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(replay()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(3, "{\"id\": \"broken\", \"text\": ");
+    let path = dir.path().join("replay.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "eval", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.contains("replay.jsonl:4: invalid JSON"), "{err}");
+    let r: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["replay"]["tickets"], 24);
+    assert_eq!(r["replay"]["skipped"], 1);
+}
+
+#[test]
+fn a_helpdesk_csv_export_is_read_by_its_own_column_names() {
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "eval", "--format", "json"])
+        .arg(fixtures().join("eval/helpdesk-export.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let r: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["metrics"]["tickets"], 8);
+    assert!(
+        r["metrics"]["recall_at_5"].as_f64().is_some(),
+        "Articles read as gold documents"
+    );
+    assert!(
+        r["frt"]["before"]["median_s"].as_f64().is_some(),
+        "times read"
+    );
+    let agents = r["segments"]["agent"].as_array().unwrap();
+    assert!(!agents.is_empty(), "Assignee read as the agent");
+}
+
+fn tune(config: &Path, extra: &[&str]) -> (std::process::Output, i32) {
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "--config"])
+        .arg(config)
+        .arg("tune")
+        .arg(replay())
+        .args(extra)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap_or(-1);
+    (output, code)
+}
+
+#[test]
+fn tune_prints_the_curve_and_an_out_of_fold_estimate() {
+    let (output, code) = tune(
+        &config(),
+        &["--target-precision", "0.9", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{}", stderr(&output));
+    let r: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["curve"].as_array().unwrap().len(), 101);
+    let t = r["choice"]["auto_threshold"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&t));
+    assert!(r["choice"]["draft_threshold"].as_f64().unwrap() <= t);
+    // The chosen point meets the target on the data it was chosen on.
+    assert!(
+        r["in_sample"]["accuracy"].as_f64().unwrap_or(1.0) >= 0.9,
+        "{r}"
+    );
+    assert_eq!(r["folds"], 5);
+    assert!(r["estimate"]["answered"].as_u64().is_some());
+    assert!(r["ece_before"].as_f64().is_some() && r["ece_after"].as_f64().is_some());
+    assert!(stderr(&output).contains("estimated on held-out folds"));
+}
+
+#[test]
+fn tune_writes_the_thresholds_into_the_config_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kbctl.yaml");
+    std::fs::copy(config(), &path).unwrap();
+    let (output, code) = tune(&path, &["--max-wrong-rate", "0.02", "--format", "json"]);
+    assert_eq!(code, 0, "{}", stderr(&output));
+    let r: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let before = std::fs::read_to_string(config()).unwrap();
+    // Comments and the other blocks are untouched.
+    for line in before.lines().filter(|l| !l.contains("_threshold")) {
+        assert!(text.contains(line), "lost `{line}`:\n{text}");
+    }
+    let chosen = format!(
+        "auto_threshold: {:.2}",
+        r["choice"]["auto_threshold"].as_f64().unwrap()
+    );
+    assert!(text.contains(&chosen), "{chosen} not in\n{text}");
+    assert!(text.contains("calibration:\n    intercept: "), "{text}");
+    // The file still loads: eval runs with it.
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "--config"])
+        .arg(&path)
+        .args(["eval", "--format", "json"])
+        .arg(replay())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.code() == Some(0) || output.status.code() == Some(1),
+        "{}",
+        stderr(&output)
+    );
+}
