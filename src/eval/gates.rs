@@ -9,7 +9,7 @@ use super::metrics::{DEFINITIONS, Metrics, higher_is_better};
 use crate::error::UserError;
 
 /// The `gates` block of kbctl.yaml.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GatesConfig {
     /// Lower bounds: `accuracy: 0.95`.
@@ -20,6 +20,22 @@ pub struct GatesConfig {
     pub tolerance: f64,
     /// Per-metric tolerances overriding `tolerance`.
     pub tolerances: BTreeMap<String, f64>,
+}
+
+/// Shares move by whole tickets, so half a point is noise-free on the same replay; times with
+/// the bot include its measured latency, which varies run to run by milliseconds.
+pub const DEFAULT_TOLERANCE: f64 = 0.005;
+pub const DEFAULT_TIME_TOLERANCE_S: f64 = 60.0;
+
+impl Default for GatesConfig {
+    fn default() -> Self {
+        Self {
+            min: BTreeMap::new(),
+            max: BTreeMap::new(),
+            tolerance: DEFAULT_TOLERANCE,
+            tolerances: BTreeMap::new(),
+        }
+    }
 }
 
 /// One gate and how it went.
@@ -135,11 +151,13 @@ pub fn compare(current: &Metrics, baseline: &Metrics, config: &GatesConfig) -> V
             if was.is_none() && now.is_none() {
                 return None;
             }
-            let tolerance = config
-                .tolerances
-                .get(&metric)
-                .copied()
-                .unwrap_or(config.tolerance);
+            let tolerance = config.tolerances.get(&metric).copied().unwrap_or(
+                if metric.ends_with("_s") {
+                    config.tolerance.max(DEFAULT_TIME_TOLERANCE_S)
+                } else {
+                    config.tolerance
+                },
+            );
             let delta = match (now, was) {
                 (Some(n), Some(w)) => Some(n - w),
                 _ => None,

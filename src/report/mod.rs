@@ -169,7 +169,7 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
         .roi
         .as_ref()
         .map_or("", |r| r.costs.currency.as_str());
-    // Any worsening counts in a report: tolerance zero.
+    // Any worsening beyond noise counts in a report.
     let comparisons = baseline
         .map(|b| gates::compare(&results.metrics, &b.metrics, &GatesConfig::default()))
         .unwrap_or_default();
