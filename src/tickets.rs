@@ -223,6 +223,14 @@ const DEFAULT_HEADERS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The header names a ticket field is found by in an export (also used for replay files).
+pub(crate) fn header_aliases(field: &str) -> &'static [&'static str] {
+    DEFAULT_HEADERS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(&[], |(_, names)| names)
+}
+
 impl ColumnMap {
     /// Parse `field=Column,field=Column`; quotes around column names are allowed.
     pub fn parse(spec: &str) -> Result<Self, UserError> {

@@ -105,7 +105,7 @@ fn set_value(lines: &mut Vec<String>, path: &[String], value: &str) -> Result<()
                 let at = (start..end)
                     .rev()
                     .find(|&j| is_content(&lines[j]))
-                    .map_or(start, |j| j + 1);
+                    .map_or(end, |j| j + 1);
                 let mut new = Vec::new();
                 for (k, key) in path[depth..].iter().enumerate() {
                     let pad = " ".repeat(child_indent + 2 * k);

@@ -25,6 +25,9 @@ pub struct Gap {
 /// and translations of one question well above it).
 pub const JOIN_SIMILARITY: f32 = 0.55;
 
+/// Most groups kept open while grouping.
+pub const MAX_GROUPS: usize = 400;
+
 /// Group `tickets` (each with its embedding, unit length) by leader clustering: a ticket joins the
 /// most similar group whose centre is at least `join` away, or starts its own. Groups of one are
 /// dropped; the largest `limit` groups are returned.
@@ -44,6 +47,9 @@ pub fn group(tickets: &[(&Judged, Vec<f32>)], total: usize, join: f32, limit: us
                 }
                 members[c].push(i);
             }
+            // Past the cap a loner stays out: the largest groups have formed by then, and the
+            // cost stays linear in the tickets.
+            _ if centres.len() >= MAX_GROUPS => {}
             _ => {
                 centres.push(v.clone());
                 members.push(vec![i]);

@@ -151,13 +151,16 @@ pub fn compare(current: &Metrics, baseline: &Metrics, config: &GatesConfig) -> V
             if was.is_none() && now.is_none() {
                 return None;
             }
-            let tolerance = config.tolerances.get(&metric).copied().unwrap_or(
-                if metric.ends_with("_s") {
-                    config.tolerance.max(DEFAULT_TIME_TOLERANCE_S)
-                } else {
-                    config.tolerance
-                },
-            );
+            let tolerance =
+                config
+                    .tolerances
+                    .get(&metric)
+                    .copied()
+                    .unwrap_or(if metric.ends_with("_s") {
+                        config.tolerance.max(DEFAULT_TIME_TOLERANCE_S)
+                    } else {
+                        config.tolerance
+                    });
             let delta = match (now, was) {
                 (Some(n), Some(w)) => Some(n - w),
                 _ => None,

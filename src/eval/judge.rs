@@ -105,7 +105,12 @@ pub fn judge(
         .category
         .as_ref()
         .and_then(|c| policy.categories.get(c));
-    let top_doc = outcome.ranking.first().cloned();
+    // The document the answer would come from: the first source.
+    let top_doc = outcome
+        .sources
+        .first()
+        .map(|s| s.doc_id.clone())
+        .or_else(|| outcome.ranking.first().cloned());
     let correct = if ticket.should_escalate == Some(true) {
         Some(false)
     } else if !ticket.gold_docs.is_empty() {

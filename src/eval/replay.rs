@@ -56,30 +56,19 @@ impl ReplayTicket {
 
 pub type ReplayRecord = Result<ReplayTicket, InputIssue>;
 
-/// Schema fields and the column names they are found by when not mapped.
+/// Schema fields, and for those a ticket export does not share, the column names they are
+/// found by when not mapped (the shared ones use the ticket readers' names).
 const FIELDS: &[(&str, &[&str])] = &[
-    (
-        "id",
-        &["id", "ticket id", "ticket_id", "ticket", "number", "key"],
-    ),
-    ("text", &["text", "message", "description", "content"]),
-    ("subject", &["subject", "title", "summary"]),
-    ("body", &["body", "comment", "question"]),
+    ("id", &[]),
+    ("text", &[]),
+    ("subject", &[]),
+    ("body", &[]),
     ("messages", &["messages", "conversation"]),
     ("customer", &["customer"]),
-    ("channel", &["channel", "via", "source"]),
+    ("channel", &[]),
     ("language", &["language", "lang", "locale"]),
     ("agent", &["agent", "assignee", "owner", "responder"]),
-    (
-        "created_at",
-        &[
-            "created_at",
-            "created at",
-            "created time",
-            "created",
-            "date",
-        ],
-    ),
+    ("created_at", &["created time"]),
     (
         "first_response_at",
         &[
@@ -163,7 +152,11 @@ impl ReplayMap {
                     ))
                 })?;
                 out.push((field.to_string(), found));
-            } else if let Some(found) = names.iter().find_map(|n| find(n)) {
+            } else if let Some(found) = tickets::header_aliases(field)
+                .iter()
+                .chain(names.iter())
+                .find_map(|n| find(n))
+            {
                 out.push((field.to_string(), found));
             }
         }

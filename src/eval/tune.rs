@@ -22,6 +22,19 @@ pub struct Options {
     pub refit_calibration: bool,
 }
 
+/// How the confidence is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// As configured, not refit.
+    Configured,
+    /// Logistic regression on the retrieval signals, capped by the classifier's probability.
+    Combined,
+    /// The classifier's probability alone (raised to a fitted power): the retrieval signals
+    /// are left out when they only hold it back.
+    ClassifierOnly,
+}
+
 /// The chosen thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Choice {
@@ -36,6 +49,8 @@ pub struct TuneReport {
     pub tickets: usize,
     pub labelled: usize,
     pub target: Target,
+    /// The form of the confidence chosen out of fold.
+    pub form: Form,
     pub choice: Choice,
     /// The calibration fitted here (None: kept as configured).
     pub calibration: Option<Calibration>,
@@ -91,39 +106,36 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         .collect();
     let ece_before = ece(&rows);
     let folds = options.folds.clamp(2, rows.len().max(2));
-
-    // Out of fold: calibrate and choose on k-1 folds, apply to the k-th.
     let fold_of = fold_assignment(rows.len(), folds, 0x5eed);
-    let mut held_out: Vec<Row> = Vec::with_capacity(rows.len());
-    let mut estimate = Point {
-        threshold: f32::NAN,
-        containment: 0.0,
-        accuracy: None,
-        wrong_rate: 0.0,
-        answered: 0,
-        right: 0,
-        wrong: 0,
-    };
-    for k in 0..folds {
-        let mut train: Vec<Row> = pick(&rows, &fold_of, |f| f != k);
-        let mut test: Vec<Row> = pick(&rows, &fold_of, |f| f == k);
-        if options.refit_calibration {
-            let cal = fit(&train, configured);
-            recompute(&mut train, &cal);
-            recompute(&mut test, &cal);
-        }
-        let choice = choose(&train, options);
-        let (answered, right, wrong) = apply(&test, &choice);
-        estimate.answered += answered;
-        estimate.right += right;
-        estimate.wrong += wrong;
-        held_out.extend(test);
-    }
     let labelled = rows.iter().filter(|r| r.correct.is_some()).count();
-    estimate.containment = estimate.answered as f64 / rows.len().max(1) as f64;
-    estimate.accuracy = (estimate.right + estimate.wrong > 0)
-        .then(|| estimate.right as f64 / (estimate.right + estimate.wrong) as f64);
-    estimate.wrong_rate = estimate.wrong as f64 / labelled.max(1) as f64;
+
+    // Each form of the confidence is estimated out of fold; the one answering the most while
+    // meeting the target there is kept.
+    let forms: Vec<Form> = if !options.refit_calibration {
+        vec![Form::Configured]
+    } else if rows.iter().any(|r| r.classifier.is_some()) {
+        vec![Form::Combined, Form::ClassifierOnly]
+    } else {
+        vec![Form::Combined]
+    };
+    let (form, mut estimate, held_out) = forms
+        .into_iter()
+        .map(|form| {
+            let (point, held_out) =
+                cross_validate(&rows, &fold_of, folds, labelled, configured, form, options);
+            (form, point, held_out)
+        })
+        .max_by(|a, b| {
+            let key = |p: &Point| {
+                (
+                    options.target.met(p),
+                    p.answered,
+                    std::cmp::Reverse(p.wrong),
+                )
+            };
+            key(&a.1).cmp(&key(&b.1))
+        })
+        .expect("at least one form");
     let ece_after = if options.refit_calibration {
         ece(&held_out)
     } else {
@@ -131,7 +143,7 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
     };
 
     // The final choice on everything.
-    let calibration = options.refit_calibration.then(|| fit(&rows, configured));
+    let calibration = calibrate(&rows, configured, form);
     if let Some(cal) = &calibration {
         recompute(&mut rows, cal);
     }
@@ -148,6 +160,7 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         tickets: rows.len(),
         labelled,
         target: options.target,
+        form,
         curve: curve::sweep(&items, &curve::grid()),
         choice,
         calibration,
@@ -156,6 +169,62 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         in_sample,
         estimate,
         folds,
+    }
+}
+
+/// Calibrate and choose on k-1 folds, count on the k-th: the estimate of the whole procedure,
+/// and the held-out rows with their out-of-fold confidences.
+fn cross_validate(
+    rows: &[Row],
+    fold_of: &[usize],
+    folds: usize,
+    labelled: usize,
+    configured: &Calibration,
+    form: Form,
+    options: Options,
+) -> (Point, Vec<Row>) {
+    let mut held_out: Vec<Row> = Vec::with_capacity(rows.len());
+    let (mut answered, mut right, mut wrong) = (0, 0, 0);
+    for k in 0..folds {
+        let mut train: Vec<Row> = pick(rows, fold_of, |f| f != k);
+        let mut test: Vec<Row> = pick(rows, fold_of, |f| f == k);
+        if let Some(cal) = calibrate(&train, configured, form) {
+            recompute(&mut train, &cal);
+            recompute(&mut test, &cal);
+        }
+        let choice = choose(&train, options);
+        let (a, r, w) = apply(&test, &choice);
+        (answered, right, wrong) = (answered + a, right + r, wrong + w);
+        held_out.extend(test);
+    }
+    let point = Point {
+        threshold: f32::NAN,
+        containment: answered as f64 / rows.len().max(1) as f64,
+        accuracy: (right + wrong > 0).then(|| right as f64 / (right + wrong) as f64),
+        wrong_rate: wrong as f64 / labelled.max(1) as f64,
+        answered,
+        right,
+        wrong,
+    };
+    (point, held_out)
+}
+
+fn calibrate(rows: &[Row], configured: &Calibration, form: Form) -> Option<Calibration> {
+    match form {
+        Form::Configured => None,
+        Form::Combined => Some(fit(rows, configured)),
+        Form::ClassifierOnly => {
+            // A retrieval term that always saturates: the minimum is the classifier's term.
+            let only = Calibration {
+                intercept: 30.0,
+                top_score: 0.0,
+                margin: 0.0,
+                agreement: 0.0,
+                intent: configured.intent,
+            };
+            let intent = fit_exponent(&training_data(rows), &only);
+            Some(Calibration { intent, ..only })
+        }
     }
 }
 
@@ -296,9 +365,12 @@ pub fn expected_calibration_error(pairs: &[(f32, bool)], bins: usize) -> Option<
 
 /// Logistic regression of correctness on the retrieval signals (Newton's method, light L2), and
 /// with a classifier the exponent on its probability that best fits the capped confidence.
-fn fit(rows: &[Row], start: &Calibration) -> Calibration {
-    let data: Vec<([f64; 4], f64, Option<f32>)> = rows
-        .iter()
+/// (features with a constant, right or not, classifier probability) of the tickets the
+/// thresholds decide and whose verdict is known.
+type Sample = ([f64; 4], f64, Option<f32>);
+
+fn training_data(rows: &[Row]) -> Vec<Sample> {
+    rows.iter()
         .filter(|r| r.may_auto)
         .filter_map(|r| {
             let y = f64::from(u8::from(r.correct?));
@@ -310,7 +382,11 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
             ];
             Some((x, y, r.classifier))
         })
-        .collect();
+        .collect()
+}
+
+fn fit(rows: &[Row], start: &Calibration) -> Calibration {
+    let data = training_data(rows);
     let both = data.iter().any(|d| d.1 > 0.5) && data.iter().any(|d| d.1 < 0.5);
     if !both {
         return start.clone();
@@ -358,25 +434,30 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
         intent: start.intent,
     };
     if data.iter().any(|d| d.2.is_some()) {
-        let loss = |gamma: f32| -> f64 {
-            let c = Calibration {
-                intent: gamma,
-                ..cal.clone()
-            };
-            data.iter()
-                .map(|(x, y, p)| {
-                    let conf = f64::from(c.confidence(x[1] as f32, x[2] as f32, x[3] > 0.5, *p))
-                        .clamp(1e-6, 1.0 - 1e-6);
-                    -(y * conf.ln() + (1.0 - y) * (1.0 - conf).ln())
-                })
-                .sum()
-        };
-        cal.intent = (1..=16)
-            .map(|i| i as f32 * 0.25)
-            .min_by(|a, b| loss(*a).total_cmp(&loss(*b)))
-            .unwrap_or(start.intent);
+        cal.intent = fit_exponent(&data, &cal);
     }
     cal
+}
+
+/// The power on the classifier's probability that best fits (log-loss) the capped confidence.
+fn fit_exponent(data: &[Sample], cal: &Calibration) -> f32 {
+    let loss = |gamma: f32| -> f64 {
+        let c = Calibration {
+            intent: gamma,
+            ..cal.clone()
+        };
+        data.iter()
+            .map(|(x, y, p)| {
+                let conf = f64::from(c.confidence(x[1] as f32, x[2] as f32, x[3] > 0.5, *p))
+                    .clamp(1e-6, 1.0 - 1e-6);
+                -(y * conf.ln() + (1.0 - y) * (1.0 - conf).ln())
+            })
+            .sum()
+    };
+    (1..=16)
+        .map(|i| i as f32 * 0.25)
+        .min_by(|a, b| loss(*a).total_cmp(&loss(*b)))
+        .unwrap_or(cal.intent)
 }
 
 /// Solve the 4x4 system `a x = b` by Gaussian elimination with partial pivoting.
@@ -494,6 +575,29 @@ mod tests {
         let r = tune(&t, &Calibration::default(), options);
         assert_eq!(r.choice.categories.get("shipping"), Some(&0.2));
         assert_eq!(r.choice.auto_threshold, 0.55);
+    }
+
+    #[test]
+    fn the_classifier_alone_is_chosen_when_retrieval_only_holds_it_back() {
+        // The classifier separates right from wrong; the retrieval score is noise.
+        let mut t = history(400);
+        for (i, j) in t.iter_mut().enumerate() {
+            let right = i % 3 != 0;
+            j.correct = Some(right);
+            j.classifier = true;
+            j.intent_share = if right { 0.9 } else { 0.3 };
+            j.top_score = ((i * 7) % 13) as f32 / 13.0;
+        }
+        let options = Options {
+            target: Target::Precision(0.99),
+            folds: 5,
+            per_category: false,
+            refit_calibration: true,
+        };
+        let r = tune(&t, &Calibration::default(), options);
+        assert_eq!(r.form, Form::ClassifierOnly);
+        assert_eq!(r.estimate.wrong, 0, "{:?}", r.estimate);
+        assert_eq!(r.estimate.answered, 266, "every right ticket");
     }
 
     #[test]

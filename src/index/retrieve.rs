@@ -125,6 +125,14 @@ impl Retriever {
         &self.generation.chunks[row]
     }
 
+    /// Row of the first chunk of document `doc_id`, if the index has it.
+    pub fn first_chunk_of(&self, doc_id: &str) -> Option<usize> {
+        self.generation
+            .chunks
+            .iter()
+            .position(|c| c.doc_id == doc_id)
+    }
+
     /// Candidates from both retrievers (the vector side embeds the query alone, batch of one).
     pub fn candidates(&mut self, query: &str, limit: usize) -> anyhow::Result<Candidates> {
         let q = self.embed_query(query)?;

@@ -13,7 +13,7 @@ mod triggers;
 use serde::Serialize;
 
 use crate::config::{Policy, RetrievalConfig};
-use crate::index::{Mode, Retriever, SearchOptions};
+use crate::index::{Hit, Mode, Retriever, SearchOptions};
 use crate::lang::{self, Lang};
 use crate::text::clip_chars;
 use crate::tickets::{Role, Ticket};
@@ -248,7 +248,42 @@ impl Pipeline {
             top: RANKING_DEPTH,
         };
         let ranked = self.retriever.rank(&candidates, &options);
-        let hits = &ranked[..ranked.len().min(INTENT_DEPTH)];
+        let mut hits: Vec<Hit> = ranked[..ranked.len().min(INTENT_DEPTH)].to_vec();
+        // A classifier trained on labelled history whose label is an article picks the article
+        // to answer with: it is more often right than the nearest document (CLINC150: 94.8%
+        // against 76.1% first-ranked). Its best-ranked chunk leads the sources.
+        let predicted = self
+            .intent
+            .as_ref()
+            .map(|m| m.classifier.predict(&query_vector));
+        if let (Some(model), Some(p)) = (&self.intent, &predicted) {
+            let name = &model.classifier.classes[p.class];
+            let row = ranked
+                .iter()
+                .find(|h| &h.doc_id == name)
+                .map(|h| h.chunk_row)
+                .or_else(|| self.retriever.first_chunk_of(name));
+            if let Some(row) = row
+                && hits.first().is_none_or(|h| &h.doc_id != name)
+            {
+                let hit = ranked
+                    .iter()
+                    .find(|h| &h.doc_id == name)
+                    .cloned()
+                    .unwrap_or(Hit {
+                        doc_id: name.clone(),
+                        chunk_row: row,
+                        score: 0.0,
+                        bm25: None,
+                        bm25_rank: None,
+                        vector: None,
+                        vector_rank: None,
+                    });
+                hits.retain(|h| &h.doc_id != name);
+                hits.insert(0, hit);
+                hits.truncate(INTENT_DEPTH);
+            }
+        }
         let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
         let agreement = match (candidates.bm25.first(), candidates.vector.first()) {
             (Some(b), Some(v)) => doc_of(b.0) == doc_of(v.0),
@@ -259,9 +294,8 @@ impl Pipeline {
         let doc_category = top_chunk.as_ref().and_then(|c| c.category.clone());
         // Intent: the classifier trained on labelled history when there is one; otherwise the
         // best document, with the agreement of the top documents' categories as its strength.
-        let (intent, category, intent_share) = match &self.intent {
-            Some(model) => {
-                let p = model.classifier.predict(&query_vector);
+        let (intent, category, intent_share) = match (&self.intent, &predicted) {
+            (Some(model), Some(p)) => {
                 let name = model.classifier.classes[p.class].clone();
                 let category = model
                     .categories
@@ -270,7 +304,7 @@ impl Pipeline {
                     .or(doc_category.clone());
                 (Some(name), category, p.probability)
             }
-            None => {
+            _ => {
                 let mass: f32 = hits.iter().map(|h| h.score.max(0.0)).sum();
                 let same: f32 = hits
                     .iter()
@@ -308,13 +342,13 @@ impl Pipeline {
         );
 
         let reasons = self.reasons(&Evidence {
-            signals: &signals,
             confidence,
             sentiment: &sentiment,
             triggers: &trigger_hits,
             human: &human_hits,
             top: top_chunk.as_ref(),
             category: category.as_deref(),
+            best_score: ranked.first().map_or(0.0, |h| h.score),
         });
         let decision = reasons
             .iter()
@@ -387,13 +421,13 @@ impl Pipeline {
 
     fn reasons(&self, e: &Evidence<'_>) -> Vec<Reason> {
         let Evidence {
-            signals,
             confidence,
             sentiment,
             triggers,
             human,
             top,
             category,
+            best_score,
         } = *e;
         let p = &self.policy;
         let mut out = Vec::new();
@@ -406,9 +440,9 @@ impl Pipeline {
             kind: None,
             matched: None,
         };
-        if signals.top_score < p.no_match_score {
+        if best_score < p.no_match_score {
             out.push(Reason {
-                value: Some(signals.top_score),
+                value: Some(best_score),
                 threshold: Some(p.no_match_score),
                 ..reason(
                     "no_kb_match",
@@ -520,13 +554,14 @@ impl Pipeline {
 /// Everything the reasons are drawn from.
 #[derive(Clone, Copy)]
 struct Evidence<'a> {
-    signals: &'a Signals,
     confidence: f32,
     sentiment: &'a Sentiment,
     triggers: &'a [PhraseMatch],
     human: &'a [PhraseMatch],
     top: Option<&'a crate::corpus::Chunk>,
     category: Option<&'a str>,
+    /// The best retrieval score of any document: whether the knowledge base has anything.
+    best_score: f32,
 }
 
 fn redact_entity(mut entity: Entity) -> Entity {

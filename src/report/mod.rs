@@ -232,6 +232,22 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
         },
     ];
     if let Some(frt) = &results.frt {
+        let p = &frt.projection;
+        if let Some(human) = &p.human {
+            case_study.push(CaseRow {
+                // The same tickets, unchanged: the bot does not speed people up.
+                label: "Median first response on the tickets people still answer".into(),
+                before: duration(human.median_s),
+                after: duration(human.median_s),
+            });
+        }
+        if let Some(bot) = &p.bot {
+            case_study.push(CaseRow {
+                label: "First response on the bot's tickets".into(),
+                before: "n/a".into(),
+                after: duration(bot.median_s),
+            });
+        }
         let total: usize = frt.histogram_before.iter().sum();
         let first = |h: &[usize]| {
             percent((total > 0).then(|| h.first().copied().unwrap_or(0) as f64 / total as f64))

@@ -301,3 +301,54 @@ fn init_writes_a_config_that_kbctl_accepts() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("auto_treshold"), "{}", stderr(&bad));
 }
+
+#[test]
+fn with_labelled_examples_the_predicted_article_is_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::write_files(dir.path(), crate::util::SMALL_KB);
+    let examples: String = [
+        ("order-tracking", "Where is my parcel?"),
+        ("order-tracking", "My order has not arrived yet"),
+        ("order-tracking", "Gdzie jest moja paczka?"),
+        ("order-tracking", "Где мой заказ?"),
+        ("order-tracking", "tracking number does not update"),
+        ("password-reset", "I forgot my password"),
+        ("password-reset", "How can I reset my password?"),
+        ("password-reset", "Nie pamiętam hasła"),
+        ("password-reset", "Не могу войти, забыл пароль"),
+        ("password-reset", "change my login password"),
+    ]
+    .iter()
+    .map(|(intent, text)| format!("{{\"text\": \"{text}\", \"intent\": \"{intent}\"}}\n"))
+    .collect();
+    std::fs::write(dir.path().join("examples.jsonl"), examples).unwrap();
+    let (_, code, err) = crate::util::ingest(
+        dir.path(),
+        "idx",
+        &["kb"],
+        &["--examples", "examples.jsonl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let output = kbctl(dir.path())
+        .args(["--index", "idx", "classify"])
+        .write_stdin("I can't remember my password\nmy package still hasn't come\nzapomniałem hasła do konta\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let intents: Vec<&str> = lines
+        .iter()
+        .map(|v| v["intent"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        intents,
+        ["password-reset", "order-tracking", "password-reset"]
+    );
+    for v in &lines {
+        // The article the classifier names is the one the answer comes from.
+        assert_eq!(v["sources"][0]["doc_id"], v["intent"], "{v}");
+    }
+}
