@@ -223,6 +223,28 @@ const DEFAULT_HEADERS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// `--map field=Column,...` into field -> column, refusing fields not in `known`.
+pub(crate) fn parse_field_map(
+    spec: &str,
+    known: &[&str],
+) -> Result<HashMap<String, String>, UserError> {
+    let mut fields = HashMap::new();
+    for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (field, column) = pair
+            .split_once('=')
+            .ok_or_else(|| UserError::Invalid(format!("--map: `{pair}` is not field=Column")))?;
+        let field = field.trim().to_ascii_lowercase();
+        if !known.contains(&field.as_str()) {
+            return Err(UserError::Invalid(format!(
+                "--map: unknown field `{field}` (known: {})",
+                known.join(", ")
+            )));
+        }
+        fields.insert(field, column.trim().trim_matches('"').to_string());
+    }
+    Ok(fields)
+}
+
 /// The header names a ticket field is found by in an export (also used for replay files).
 pub(crate) fn header_aliases(field: &str) -> &'static [&'static str] {
     DEFAULT_HEADERS
@@ -234,21 +256,9 @@ pub(crate) fn header_aliases(field: &str) -> &'static [&'static str] {
 impl ColumnMap {
     /// Parse `field=Column,field=Column`; quotes around column names are allowed.
     pub fn parse(spec: &str) -> Result<Self, UserError> {
-        let mut fields = HashMap::new();
-        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (field, column) = pair.split_once('=').ok_or_else(|| {
-                UserError::Invalid(format!("--map: `{pair}` is not field=Column"))
-            })?;
-            let field = field.trim().to_ascii_lowercase();
-            if !MAPPABLE.contains(&field.as_str()) {
-                return Err(UserError::Invalid(format!(
-                    "--map: unknown field `{field}` (known: {})",
-                    MAPPABLE.join(", ")
-                )));
-            }
-            fields.insert(field, column.trim().trim_matches('"').to_string());
-        }
-        Ok(Self { fields })
+        Ok(Self {
+            fields: parse_field_map(spec, MAPPABLE)?,
+        })
     }
 
     /// Column index per field for this header: mapped names first, then the usual names.

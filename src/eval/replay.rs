@@ -113,21 +113,10 @@ pub struct ReplayMap {
 
 impl ReplayMap {
     pub fn parse(spec: &str) -> Result<Self, UserError> {
-        let mut fields = HashMap::new();
-        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (field, column) = pair.split_once('=').ok_or_else(|| {
-                UserError::Invalid(format!("--map: `{pair}` is not field=Column"))
-            })?;
-            let field = field.trim().to_ascii_lowercase();
-            if !FIELDS.iter().any(|(f, _)| *f == field) {
-                return Err(UserError::Invalid(format!(
-                    "--map: unknown field `{field}` (known: {})",
-                    FIELDS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
-                )));
-            }
-            fields.insert(field, column.trim().trim_matches('"').to_string());
-        }
-        Ok(Self { fields })
+        let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
+        Ok(Self {
+            fields: tickets::parse_field_map(spec, &known)?,
+        })
     }
 
     /// Schema field -> column name, for the columns a file has.
