@@ -664,6 +664,18 @@ pub fn line_chart(
 /// `values[j]` belongs to `parts[j]`; extra values are ignored, missing ones count as 0, and
 /// negative/NaN values count as 0. One `<rect>` per non-zero segment. A row with total 0 shows
 /// "no data" in place of the bar.
+/// Horizontal layout of a bar chart with labels on the left and values on the right: the
+/// bars start after the widest label and end before the widest value.
+fn bar_span(labels: &[String], values: &[String], max_label: f64) -> (f64, f64) {
+    let lw = labels
+        .iter()
+        .map(|s| text_w(s, 12.0))
+        .fold(0.0, f64::max)
+        .clamp(30.0, max_label);
+    let vw = values.iter().map(|s| text_w(s, 11.0)).fold(0.0, f64::max);
+    (PAD + lw + 10.0, W - PAD - vw - 10.0)
+}
+
 pub fn stacked_bars(title: &str, parts: &[(&str, &str)], rows: &[StackRow]) -> String {
     let clean = |v: f64| if v.is_finite() && v > 0.0 { v } else { 0.0 };
     let totals: Vec<f64> = rows
@@ -686,14 +698,7 @@ pub fn stacked_bars(title: &str, parts: &[(&str, &str)], rows: &[StackRow]) -> S
         .iter()
         .map(|&t| format!("n = {}", format_number(t)))
         .collect();
-    let lw = labels
-        .iter()
-        .map(|s| text_w(s, 12.0))
-        .fold(0.0, f64::max)
-        .clamp(30.0, 240.0);
-    let nw = n_labels.iter().map(|s| text_w(s, 11.0)).fold(0.0, f64::max);
-    let bar_l = PAD + lw + 10.0;
-    let bar_r = W - PAD - nw - 10.0;
+    let (bar_l, bar_r) = bar_span(&labels, &n_labels, 240.0);
     let bw = bar_r - bar_l;
     const BAR_H: f64 = 24.0;
     const PITCH: f64 = 34.0;
@@ -1100,14 +1105,7 @@ pub fn bar_list(title: &str, items: &[(String, f64)], color: &str) -> String {
         .map(|i| ellipsize(&i.0, LABEL_MAX_CHARS + 8))
         .collect();
     let values: Vec<String> = items.iter().map(|i| format_number(i.1)).collect();
-    let lw = labels
-        .iter()
-        .map(|s| text_w(s, 12.0))
-        .fold(0.0, f64::max)
-        .clamp(30.0, 300.0);
-    let vw = values.iter().map(|s| text_w(s, 11.0)).fold(0.0, f64::max);
-    let bar_l = PAD + lw + 10.0;
-    let bar_r = W - PAD - vw - 10.0;
+    let (bar_l, bar_r) = bar_span(&labels, &values, 300.0);
     let xs = Scale::new(0.0, maxv, bar_l, bar_r);
     const BAR_H: f64 = 18.0;
     const PITCH: f64 = 26.0;
