@@ -329,6 +329,7 @@ pub struct Segment {
     pub containment: Option<f64>,
     pub accuracy: Option<f64>,
     pub wrong_rate: Option<f64>,
+    pub escalation_precision: Option<f64>,
     pub escalation_recall: Option<f64>,
     pub frt_median_before_s: Option<f64>,
     pub frt_median_after_s: Option<f64>,
@@ -358,6 +359,7 @@ pub fn frame(tickets: &[&Judged], bot_latency_s: f64) -> PolarsResult<DataFrame>
         "labelled" => flag(&|t| t.correct.is_some()),
         "needed" => flag(&|t| t.should_escalate == Some(true)),
         "handed_needed" => flag(&|t| !t.auto() && t.should_escalate == Some(true)),
+        "handed_known" => flag(&|t| !t.auto() && t.should_escalate.is_some()),
         "frt_before" => tickets.iter().map(|t| t.human_frt_s).collect::<Vec<_>>(),
         "frt_after" => tickets
             .iter()
@@ -384,6 +386,7 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
             sum("labelled"),
             sum("needed"),
             sum("handed_needed"),
+            sum("handed_known"),
             col("frt_before").median().alias("frt_before"),
             col("frt_after").median().alias("frt_after"),
         ])
@@ -410,6 +413,7 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
     );
     let (right, wrong, labelled) = (count("right")?, count("wrong")?, count("labelled")?);
     let (needed, handed) = (count("needed")?, count("handed_needed")?);
+    let handed_known = count("handed_known")?;
     let (before, after) = (median("frt_before")?, median("frt_after")?);
     Ok((0..grouped.height())
         .map(|i| Segment {
@@ -421,6 +425,7 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
             containment: ratio(auto[i], tickets[i]),
             accuracy: ratio(right[i], right[i] + wrong[i]),
             wrong_rate: ratio(wrong[i], labelled[i]),
+            escalation_precision: ratio(handed[i], handed_known[i]),
             escalation_recall: ratio(handed[i], needed[i]),
             frt_median_before_s: before[i],
             frt_median_after_s: after[i],
@@ -511,6 +516,7 @@ pub(crate) mod tests {
         assert_eq!(seg[0].containment, m.containment);
         assert_eq!(seg[0].accuracy, m.accuracy);
         assert_eq!(seg[0].escalation_recall, m.escalation_recall);
+        assert_eq!(seg[0].escalation_precision, m.escalation_precision);
         // No channel on any ticket: no channel segment.
         assert!(segments(&frame, "channel").unwrap().is_empty());
     }
