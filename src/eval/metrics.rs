@@ -331,6 +331,10 @@ pub struct Segment {
     pub wrong_rate: Option<f64>,
     pub escalation_precision: Option<f64>,
     pub escalation_recall: Option<f64>,
+    pub intent_accuracy: Option<f64>,
+    pub recall_at_1: Option<f64>,
+    pub recall_at_5: Option<f64>,
+    pub mrr: Option<f64>,
     pub frt_median_before_s: Option<f64>,
     pub frt_median_after_s: Option<f64>,
 }
@@ -360,6 +364,15 @@ pub fn frame(tickets: &[&Judged], bot_latency_s: f64) -> PolarsResult<DataFrame>
         "needed" => flag(&|t| t.should_escalate == Some(true)),
         "handed_needed" => flag(&|t| !t.auto() && t.should_escalate == Some(true)),
         "handed_known" => flag(&|t| !t.auto() && t.should_escalate.is_some()),
+        "intent_known" => flag(&|t| t.gold_intent.is_some()),
+        "intent_right" => flag(&|t| t.gold_intent.is_some() && t.gold_intent == t.intent),
+        "docs_known" => flag(&|t| !t.gold_docs.is_empty()),
+        "hit_1" => flag(&|t| t.gold_rank().is_some_and(|r| r <= 1)),
+        "hit_5" => flag(&|t| t.gold_rank().is_some_and(|r| r <= 5)),
+        "reciprocal_rank" => tickets
+            .iter()
+            .map(|t| t.gold_rank().map_or(0.0, |r| 1.0 / r as f64))
+            .collect::<Vec<_>>(),
         "frt_before" => tickets.iter().map(|t| t.human_frt_s).collect::<Vec<_>>(),
         "frt_after" => tickets
             .iter()
@@ -387,6 +400,12 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
             sum("needed"),
             sum("handed_needed"),
             sum("handed_known"),
+            sum("intent_known"),
+            sum("intent_right"),
+            sum("docs_known"),
+            sum("hit_1"),
+            sum("hit_5"),
+            sum("reciprocal_rank"),
             col("frt_before").median().alias("frt_before"),
             col("frt_after").median().alias("frt_after"),
         ])
@@ -401,7 +420,7 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
         let s = grouped.column(c)?.cast(&DataType::UInt64)?;
         Ok(s.u64()?.iter().map(|v| v.unwrap_or(0) as usize).collect())
     };
-    let median = |c: &str| -> PolarsResult<Vec<Option<f64>>> {
+    let float = |c: &str| -> PolarsResult<Vec<Option<f64>>> {
         let s = grouped.column(c)?.cast(&DataType::Float64)?;
         Ok(s.f64()?.iter().collect())
     };
@@ -414,7 +433,10 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
     let (right, wrong, labelled) = (count("right")?, count("wrong")?, count("labelled")?);
     let (needed, handed) = (count("needed")?, count("handed_needed")?);
     let handed_known = count("handed_known")?;
-    let (before, after) = (median("frt_before")?, median("frt_after")?);
+    let (intent_known, intent_right) = (count("intent_known")?, count("intent_right")?);
+    let (docs, hit_1, hit_5) = (count("docs_known")?, count("hit_1")?, count("hit_5")?);
+    let reciprocal = float("reciprocal_rank")?;
+    let (before, after) = (float("frt_before")?, float("frt_after")?);
     Ok((0..grouped.height())
         .map(|i| Segment {
             value: names.get(i).unwrap_or_default().to_string(),
@@ -427,6 +449,10 @@ pub fn segments(frame: &DataFrame, field: &str) -> PolarsResult<Vec<Segment>> {
             wrong_rate: ratio(wrong[i], labelled[i]),
             escalation_precision: ratio(handed[i], handed_known[i]),
             escalation_recall: ratio(handed[i], needed[i]),
+            intent_accuracy: ratio(intent_right[i], intent_known[i]),
+            recall_at_1: ratio(hit_1[i], docs[i]),
+            recall_at_5: ratio(hit_5[i], docs[i]),
+            mrr: (docs[i] > 0).then(|| reciprocal[i].unwrap_or(0.0) / docs[i] as f64),
             frt_median_before_s: before[i],
             frt_median_after_s: after[i],
         })
@@ -533,6 +559,8 @@ pub(crate) mod tests {
         let refs: Vec<&Judged> = t.iter().collect();
         let (acc, f1, confusions) = intent_metrics(&refs, 10);
         assert_eq!(acc, Some(0.6));
+        let seg = segments(&frame(&refs, 1.0).unwrap(), "category").unwrap();
+        assert_eq!(seg[0].intent_accuracy, Some(0.6));
         // a: tp 2 fp 0 fn 1 -> 0.8; b: tp 1 fp 2 fn 0 -> 0.5; c: 0 -> macro 1.3 / 3
         assert!((f1.unwrap() - 1.3 / 3.0).abs() < 1e-12);
         assert_eq!(confusions.len(), 2);
@@ -562,6 +590,10 @@ pub(crate) mod tests {
         assert!((mrr.unwrap() - (1.0 + 1.0 / 3.0 + 0.1) / 4.0).abs() < 1e-12);
         let expected = (1.0 + 1.0 / 4f64.log2() + 1.0 / 11f64.log2()) / 4.0;
         assert!((ndcg.unwrap() - expected).abs() < 1e-12);
+        // The same per segment, through polars.
+        let seg = segments(&frame(&refs, 1.0).unwrap(), "category").unwrap();
+        assert_eq!((seg[0].recall_at_1, seg[0].recall_at_5), (r1, r5));
+        assert!((seg[0].mrr.unwrap() - mrr.unwrap()).abs() < 1e-12);
     }
 
     #[test]
