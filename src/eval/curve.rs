@@ -46,9 +46,17 @@ impl From<&Judged> for Item {
 
 /// The operating point of `items` at one threshold.
 pub fn point(items: &[Item], threshold: f32) -> Point {
-    let (mut answered, mut right, mut wrong) = (0, 0, 0);
-    for item in items {
-        if item.may_auto && item.confidence >= threshold {
+    point_with(items.iter().map(|&i| (i, threshold)), threshold)
+}
+
+/// The operating point of items each held to its own threshold (a category's, or the global
+/// one, which `threshold` records).
+pub fn point_with(items: impl IntoIterator<Item = (Item, f32)>, threshold: f32) -> Point {
+    let (mut total, mut labelled, mut answered, mut right, mut wrong) = (0, 0, 0, 0, 0);
+    for (item, t) in items {
+        total += 1;
+        labelled += usize::from(item.correct.is_some());
+        if item.may_auto && item.confidence >= t {
             answered += 1;
             match item.correct {
                 Some(true) => right += 1,
@@ -57,13 +65,12 @@ pub fn point(items: &[Item], threshold: f32) -> Point {
             }
         }
     }
-    let labelled = items.iter().filter(|i| i.correct.is_some()).count();
     Point {
         threshold,
-        containment: if items.is_empty() {
+        containment: if total == 0 {
             0.0
         } else {
-            answered as f64 / items.len() as f64
+            answered as f64 / total as f64
         },
         accuracy: (right + wrong > 0).then(|| right as f64 / (right + wrong) as f64),
         wrong_rate: if labelled == 0 {

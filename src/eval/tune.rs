@@ -44,6 +44,17 @@ pub struct Choice {
     pub categories: BTreeMap<String, f32>,
 }
 
+impl Choice {
+    /// The auto threshold a row is held to: its category's, else the global one.
+    fn threshold_for(&self, row: &Row) -> f32 {
+        row.category
+            .as_ref()
+            .and_then(|c| self.categories.get(c))
+            .copied()
+            .unwrap_or(self.auto_threshold)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TuneReport {
     pub tickets: usize,
@@ -122,7 +133,7 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         .into_iter()
         .map(|form| {
             let (point, held_out) =
-                cross_validate(&rows, &fold_of, folds, labelled, configured, form, options);
+                cross_validate(&rows, &fold_of, folds, configured, form, options);
             (form, point, held_out)
         })
         .max_by(|a, b| {
@@ -148,13 +159,11 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         recompute(&mut rows, cal);
     }
     let choice = choose(&rows, options);
-    let (answered, right, wrong) = apply(&rows, &choice);
+    let in_sample = curve::point_with(
+        rows.iter().map(|r| (r.item(), choice.threshold_for(r))),
+        choice.auto_threshold,
+    );
     let items: Vec<Item> = rows.iter().map(Row::item).collect();
-    let mut in_sample = curve::point(&items, choice.auto_threshold);
-    (in_sample.answered, in_sample.right, in_sample.wrong) = (answered, right, wrong);
-    in_sample.containment = answered as f64 / rows.len().max(1) as f64;
-    in_sample.accuracy = (right + wrong > 0).then(|| right as f64 / (right + wrong) as f64);
-    in_sample.wrong_rate = wrong as f64 / labelled.max(1) as f64;
     estimate.threshold = choice.auto_threshold;
     TuneReport {
         tickets: rows.len(),
@@ -178,13 +187,12 @@ fn cross_validate(
     rows: &[Row],
     fold_of: &[usize],
     folds: usize,
-    labelled: usize,
     configured: &Calibration,
     form: Form,
     options: Options,
 ) -> (Point, Vec<Row>) {
     let mut held_out: Vec<Row> = Vec::with_capacity(rows.len());
-    let (mut answered, mut right, mut wrong) = (0, 0, 0);
+    let mut decided: Vec<(Item, f32)> = Vec::with_capacity(rows.len());
     for k in 0..folds {
         let mut train: Vec<Row> = pick(rows, fold_of, |f| f != k);
         let mut test: Vec<Row> = pick(rows, fold_of, |f| f == k);
@@ -193,20 +201,10 @@ fn cross_validate(
             recompute(&mut test, &cal);
         }
         let choice = choose(&train, options);
-        let (a, r, w) = apply(&test, &choice);
-        (answered, right, wrong) = (answered + a, right + r, wrong + w);
+        decided.extend(test.iter().map(|r| (r.item(), choice.threshold_for(r))));
         held_out.extend(test);
     }
-    let point = Point {
-        threshold: f32::NAN,
-        containment: answered as f64 / rows.len().max(1) as f64,
-        accuracy: (right + wrong > 0).then(|| right as f64 / (right + wrong) as f64),
-        wrong_rate: wrong as f64 / labelled.max(1) as f64,
-        answered,
-        right,
-        wrong,
-    };
-    (point, held_out)
+    (curve::point_with(decided, f32::NAN), held_out)
 }
 
 fn calibrate(rows: &[Row], configured: &Calibration, form: Form) -> Option<Calibration> {
@@ -307,28 +305,6 @@ fn draft_threshold(items: &[Item], auto: f32) -> f32 {
         chosen = t;
     }
     chosen
-}
-
-/// Answered, right and wrong when `choice` is applied to `rows`.
-fn apply(rows: &[Row], choice: &Choice) -> (usize, usize, usize) {
-    let (mut answered, mut right, mut wrong) = (0, 0, 0);
-    for r in rows {
-        let threshold = r
-            .category
-            .as_ref()
-            .and_then(|c| choice.categories.get(c))
-            .copied()
-            .unwrap_or(choice.auto_threshold);
-        if r.may_auto && r.confidence >= threshold {
-            answered += 1;
-            match r.correct {
-                Some(true) => right += 1,
-                Some(false) => wrong += 1,
-                None => {}
-            }
-        }
-    }
-    (answered, right, wrong)
 }
 
 /// Expected calibration error over the tickets the thresholds decide (10 equal-width bins).
