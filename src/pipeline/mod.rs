@@ -258,30 +258,28 @@ impl Pipeline {
             .map(|m| m.classifier.predict(&query_vector));
         if let (Some(model), Some(p)) = (&self.intent, &predicted) {
             let name = &model.classifier.classes[p.class];
-            let row = ranked
-                .iter()
-                .find(|h| &h.doc_id == name)
-                .map(|h| h.chunk_row)
-                .or_else(|| self.retriever.first_chunk_of(name));
-            if let Some(row) = row
-                && hits.first().is_none_or(|h| &h.doc_id != name)
-            {
+            if hits.first().is_none_or(|h| &h.doc_id != name) {
                 let hit = ranked
                     .iter()
                     .find(|h| &h.doc_id == name)
                     .cloned()
-                    .unwrap_or(Hit {
-                        doc_id: name.clone(),
-                        chunk_row: row,
-                        score: 0.0,
-                        bm25: None,
-                        bm25_rank: None,
-                        vector: None,
-                        vector_rank: None,
+                    .or_else(|| {
+                        // Not retrieved at all: its first chunk, with no retrieval score.
+                        self.retriever.first_chunk_of(name).map(|row| Hit {
+                            doc_id: name.clone(),
+                            chunk_row: row,
+                            score: 0.0,
+                            bm25: None,
+                            bm25_rank: None,
+                            vector: None,
+                            vector_rank: None,
+                        })
                     });
-                hits.retain(|h| &h.doc_id != name);
-                hits.insert(0, hit);
-                hits.truncate(INTENT_DEPTH);
+                if let Some(hit) = hit {
+                    hits.retain(|h| &h.doc_id != name);
+                    hits.insert(0, hit);
+                    hits.truncate(INTENT_DEPTH);
+                }
             }
         }
         let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
