@@ -103,6 +103,11 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(eval::read_results)
         .transpose()?;
+    let audit = args
+        .tickets_out
+        .as_deref()
+        .map(AuditFormat::of)
+        .transpose()?;
     let mut tolerances = config.clone();
     if let Some(t) = args.tolerance {
         tolerances.tolerance = t;
@@ -126,13 +131,13 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
 
     if let Some(path) = &args.output {
-        write_file(path, serde_json::to_string_pretty(&results)? + "\n")?;
+        super::write_file(path, serde_json::to_string_pretty(&results)? + "\n")?;
     }
     if let Some(path) = &args.junit {
-        write_file(path, gates::junit(&results.gates, &results.baseline))?;
+        super::write_file(path, gates::junit(&results.gates, &results.baseline))?;
     }
-    if let Some(path) = &args.tickets_out {
-        write_tickets(path, &replayed.judged)?;
+    if let (Some(path), Some(format)) = (&args.tickets_out, audit) {
+        write_tickets(path, format, &replayed.judged)?;
     }
     let mut out = std::io::stdout().lock();
     write_summary(&results, args.format, &mut out)?;
@@ -155,12 +160,6 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-fn write_file(path: &Path, text: String) -> anyhow::Result<()> {
-    std::fs::write(path, text).map_err(|err| {
-        UserError::Invalid(format!("{}: cannot write: {err}", path.display())).into()
     })
 }
 
@@ -250,8 +249,34 @@ fn write_summary(
     .write(format, out)
 }
 
-/// The per-ticket audit file, through polars: CSV, Parquet or JSON Lines by extension.
-fn write_tickets(path: &Path, judged: &[Judged]) -> anyhow::Result<()> {
+/// Formats of the per-ticket audit file, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuditFormat {
+    Csv,
+    Parquet,
+    Jsonl,
+}
+
+impl AuditFormat {
+    fn of(path: &Path) -> Result<Self, UserError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(Self::Csv),
+            Some("parquet") => Ok(Self::Parquet),
+            Some("jsonl" | "ndjson") => Ok(Self::Jsonl),
+            _ => Err(UserError::Invalid(format!(
+                "{}: --tickets-out must end in .csv, .parquet or .jsonl",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// The per-ticket audit file, through polars.
+fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow::Result<()> {
     let text = |f: &dyn Fn(&Judged) -> Option<String>| -> Vec<Option<String>> {
         judged.iter().map(f).collect()
     };
@@ -280,26 +305,16 @@ fn write_tickets(path: &Path, judged: &[Judged]) -> anyhow::Result<()> {
     let origin = path.display();
     let file = std::fs::File::create(path)
         .map_err(|err| UserError::Invalid(format!("{origin}: cannot write: {err}")))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("parquet") => {
+    match format {
+        AuditFormat::Parquet => {
             ParquetWriter::new(file).finish(&mut df)?;
         }
-        Some("jsonl" | "ndjson") => {
+        AuditFormat::Jsonl => {
             JsonWriter::new(file)
                 .with_json_format(JsonFormat::JsonLines)
                 .finish(&mut df)?;
         }
-        Some("csv") => CsvWriter::new(file).include_header(true).finish(&mut df)?,
-        _ => {
-            return Err(UserError::Invalid(format!(
-                "{origin}: --tickets-out must end in .csv, .parquet or .jsonl"
-            ))
-            .into());
-        }
+        AuditFormat::Csv => CsvWriter::new(file).include_header(true).finish(&mut df)?,
     }
     Ok(())
 }

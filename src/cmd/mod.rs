@@ -45,6 +45,13 @@ pub fn open_retriever(settings: &Settings) -> anyhow::Result<Retriever> {
     Retriever::open(&store, embedder)
 }
 
+/// Write a whole output file, naming the file when it cannot be written.
+pub(crate) fn write_file(path: &std::path::Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    std::fs::write(path, contents).map_err(|err| {
+        UserError::Invalid(format!("{}: cannot write: {err}", path.display())).into()
+    })
+}
+
 /// Starts pipeline workers over the live index: the first at once, the others on demand,
 /// sharing its index data and each with its own model session.
 pub struct Workers<'a> {

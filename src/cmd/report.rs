@@ -35,9 +35,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         args.template.as_deref(),
     )?;
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|err| {
-            UserError::Invalid(format!("{}: cannot write: {err}", path.display()))
-        })?,
+        Some(path) => super::write_file(path, text)?,
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

@@ -142,6 +142,17 @@ fn gates_decide_the_exit_code_and_the_junit_file() {
     let (_, code, err, _dir) = eval(&["--fail-under", "containmnet=0.5"]);
     assert_eq!(code, 1);
     assert!(err.contains("unknown metric `containmnet`"), "{err}");
+    // An audit file kbctl cannot write is refused before the replay, and not created.
+    let (_, code, err, dir) = eval(&["--tickets-out", "audit.txt"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("audit.txt: --tickets-out must end in .csv, .parquet or .jsonl"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("results.json").exists(),
+        "nothing was replayed"
+    );
 }
 
 #[test]
