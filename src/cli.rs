@@ -33,6 +33,9 @@ pub struct GlobalArgs {
     /// Embedding model: `use-multilingual-v3` (default), `all-minilm-l6-v2`, a model folder, or `fastembed:NAME`.
     #[arg(long, global = true, env = "KBCTL_EMBEDDER", value_name = "MODEL")]
     pub embedder: Option<String>,
+    /// `accurate` (default): BM25 and every encoder; `fast`: BM25 and the primary encoder only.
+    #[arg(long, global = true, env = "KBCTL_PROFILE", value_name = "PROFILE", value_parser = ["accurate", "fast"])]
+    pub profile: Option<String>,
     /// Threads for embedding and search (default: the configured value, else all cores).
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
@@ -81,6 +84,13 @@ pub struct EvalArgs {
     /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
+    /// replaying the same history again costs no model call.
+    #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
+    pub vector_cache: Option<PathBuf>,
+    /// Embed every ticket anew, reading and writing no vector cache.
+    #[arg(long, conflicts_with = "vector_cache")]
+    pub no_vector_cache: bool,
     /// Lower bounds that must hold, e.g. accuracy=0.95,containment=0.6 (adds to `gates.min`).
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub fail_under: Option<String>,
@@ -123,6 +133,13 @@ pub struct TuneArgs {
     /// Columns for replay fields, as for `kbctl eval`.
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
+    /// replaying the same history again costs no model call.
+    #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
+    pub vector_cache: Option<PathBuf>,
+    /// Embed every ticket anew, reading and writing no vector cache.
+    #[arg(long, conflicts_with = "vector_cache")]
+    pub no_vector_cache: bool,
     /// Accuracy the automatic answers must reach.
     #[arg(long, value_name = "P", conflicts_with = "max_wrong_rate")]
     pub target_precision: Option<f64>,
@@ -291,8 +308,10 @@ pub enum SearchMode {
 pub enum FusionArg {
     /// Reciprocal-rank fusion.
     Rrf,
-    /// Linear combination of max-normalised scores.
+    /// Linear combination of the cosine and the BM25 fraction of an ideal match.
     Linear,
+    /// Every encoder's z-scores averaged, plus the weighted BM25 fraction (the default).
+    Zscore,
 }
 
 /// Formats for tabular output.

@@ -27,6 +27,10 @@ pub struct Config {
     pub embedder: Option<String>,
     /// Threads for embedding and search.
     pub threads: Option<usize>,
+    /// `accurate` (default: every installed view) or `fast` (the primary encoder and BM25 only).
+    pub profile: Option<Profile>,
+    /// The further encoders of the `accurate` profile (default: multilingual-e5-small).
+    pub views: Option<Vec<String>>,
     pub retrieval: RetrievalConfig,
     pub ingest: IngestConfig,
     pub policy: Policy,
@@ -108,7 +112,40 @@ pub struct Calibration {
     pub top_score: f32,
     pub margin: f32,
     pub agreement: f32,
+    /// Weight of the share of views whose own best document is the answered one.
+    pub views_agree: f32,
+    /// Weight of the answer-span coverage.
+    pub coverage: f32,
     pub intent: f32,
+}
+
+/// The coverage assumed when it cannot be measured (the ticket and section differ in language).
+pub const NEUTRAL_COVERAGE: f32 = 0.5;
+
+/// The retrieval signals the confidence is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Features {
+    pub top_score: f32,
+    pub margin: f32,
+    /// 1 when the views agree on the first document, else 0.
+    pub agreement: f32,
+    pub views_agree: f32,
+    pub coverage: f32,
+}
+
+impl Features {
+    /// Number of features, and their values in `Calibration::weights` order.
+    pub const LEN: usize = 5;
+
+    pub fn values(&self) -> [f32; Self::LEN] {
+        [
+            self.top_score,
+            self.margin,
+            self.agreement,
+            self.views_agree,
+            self.coverage,
+        ]
+    }
 }
 
 impl Default for Calibration {
@@ -118,24 +155,47 @@ impl Default for Calibration {
             top_score: 3.6,
             margin: 7.6,
             agreement: 0.7,
+            views_agree: 0.0,
+            coverage: 0.0,
             intent: 1.0,
         }
     }
 }
 
 impl Calibration {
+    /// The weights in `Features::values` order.
+    pub fn weights(&self) -> [f32; Features::LEN] {
+        [
+            self.top_score,
+            self.margin,
+            self.agreement,
+            self.views_agree,
+            self.coverage,
+        ]
+    }
+
+    /// The same calibration with other weights (in `Features::values` order).
+    pub fn with_weights(&self, intercept: f32, w: [f32; Features::LEN]) -> Self {
+        Self {
+            intercept,
+            top_score: w[0],
+            margin: w[1],
+            agreement: w[2],
+            views_agree: w[3],
+            coverage: w[4],
+            intent: self.intent,
+        }
+    }
+
     /// The confidence from the retrieval signals and, with an intent classifier, its probability.
-    pub fn confidence(
-        &self,
-        top_score: f32,
-        margin: f32,
-        agreement: bool,
-        classifier: Option<f32>,
-    ) -> f32 {
+    pub fn confidence(&self, x: &Features, classifier: Option<f32>) -> f32 {
         let z = self.intercept
-            + self.top_score * top_score
-            + self.margin * margin
-            + self.agreement * f32::from(u8::from(agreement));
+            + self
+                .weights()
+                .iter()
+                .zip(x.values())
+                .map(|(w, v)| w * v)
+                .sum::<f32>();
         let retrieval = 1.0 / (1.0 + (-z).exp());
         // The classifier's calibrated probability caps the retrieval confidence: both read the
         // same embedding, so they are not independent evidence to add up.
@@ -154,6 +214,27 @@ pub struct Templates {
     pub answer: Option<PathBuf>,
 }
 
+/// How many views of every ticket and document kbctl computes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// BM25 and every encoder the index holds: the most accurate.
+    #[default]
+    Accurate,
+    /// BM25 and the primary encoder only: for very large replays.
+    Fast,
+}
+
+impl Profile {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "accurate" => Some(Self::Accurate),
+            "fast" => Some(Self::Fast),
+            _ => None,
+        }
+    }
+}
+
 /// How candidates from BM25 and vectors are combined.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
@@ -161,9 +242,13 @@ pub enum Fusion {
     /// Reciprocal-rank fusion: sum of 1 / (k + rank).
     Rrf,
     /// Weighted sum of absolute scores: cosine, and BM25 as a fraction of an ideal match
-    /// (the default: it beat reciprocal-rank fusion on every language group; docs/measurements.md).
-    #[default]
+    /// (it beat reciprocal-rank fusion on every language group; docs/measurements.md).
     Linear,
+    /// Every encoder's cosine as z-scores over the query's chunks, averaged, plus BM25 as a
+    /// fraction of an ideal match (the default: encoders whose cosines sit at different
+    /// heights count alike; docs/measurements.md).
+    #[default]
+    Zscore,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -174,6 +259,9 @@ pub struct RetrievalConfig {
     pub rrf_k: f32,
     /// Weight of the vector score in linear fusion (BM25 gets 1 - this).
     pub vector_weight: f32,
+    /// In z-score fusion, what a BM25 match holding every query word adds, in standard
+    /// deviations of the encoders' scores.
+    pub bm25_weight: f32,
     /// Candidates taken from each retriever before fusion.
     pub candidates: usize,
 }
@@ -181,9 +269,10 @@ pub struct RetrievalConfig {
 impl Default for RetrievalConfig {
     fn default() -> Self {
         Self {
-            fusion: Fusion::Linear,
+            fusion: Fusion::Zscore,
             rrf_k: 60.0,
             vector_weight: 0.6,
+            bm25_weight: 6.0,
             candidates: 50,
         }
     }
@@ -229,6 +318,9 @@ impl Config {
         let r = &self.retrieval;
         if !(r.rrf_k > 0.0 && r.rrf_k.is_finite()) {
             return bad("retrieval.rrf_k", "must be a positive number");
+        }
+        if !(0.0..=20.0).contains(&r.bm25_weight) {
+            return bad("retrieval.bm25_weight", "must be between 0 and 20");
         }
         if !(0.0..=1.0).contains(&r.vector_weight) {
             return bad("retrieval.vector_weight", "must be between 0 and 1");
@@ -315,6 +407,9 @@ pub struct Settings {
     pub embedder: Option<String>,
     pub threads: usize,
     pub quiet: bool,
+    pub profile: Profile,
+    /// Where query vectors are cached across runs (`kbctl eval` and `tune`); `None`: no cache.
+    pub vector_cache: Option<PathBuf>,
 }
 
 impl Settings {
@@ -335,6 +430,12 @@ impl Settings {
             .threads
             .or(config.threads)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let profile = match &global.profile {
+            Some(name) => Profile::parse(name).ok_or_else(|| {
+                UserError::Invalid(format!("--profile {name}: use accurate or fast"))
+            })?,
+            None => config.profile.unwrap_or_default(),
+        };
         if threads == 0 {
             return Err(UserError::Invalid("--threads must be at least 1".into()).into());
         }
@@ -346,11 +447,26 @@ impl Settings {
             embedder,
             threads,
             quiet: global.quiet,
+            profile,
+            vector_cache: None,
         })
     }
 }
 
 impl Settings {
+    /// The further encoders this run uses besides the primary one: none in the `fast`
+    /// profile, else the configured views (default: multilingual-e5-small).
+    pub fn view_names(&self) -> Vec<String> {
+        match self.profile {
+            Profile::Fast => Vec::new(),
+            Profile::Accurate => self
+                .config
+                .views
+                .clone()
+                .unwrap_or_else(|| vec![crate::embed::SECOND_VIEW.to_string()]),
+        }
+    }
+
     /// The model to build an index with: the one named, else the default.
     pub fn embedder_name(&self) -> &str {
         self.embedder

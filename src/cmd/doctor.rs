@@ -107,7 +107,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
                 &settings.home,
                 1,
             )
-            .and_then(|mut e| e.embed(&["Где мой заказ?".to_string()], 1))
+            .and_then(|mut e| e.embed(&["Где мой заказ?".to_string()], 1, embed::Role::Query))
             {
                 Ok(v) => checks.push(check(
                     &label,

@@ -16,6 +16,23 @@ use crate::eval::{self, Results, gates};
 use crate::pipeline::{Task, stream};
 use crate::progress::Progress;
 
+/// Where a replay caches query vectors: the folder named, else `vector-cache` under the
+/// set-up home; none when asked.
+pub fn vector_cache(
+    settings: &Settings,
+    named: Option<&std::path::PathBuf>,
+    off: bool,
+) -> Option<std::path::PathBuf> {
+    if off {
+        return None;
+    }
+    Some(
+        named
+            .cloned()
+            .unwrap_or_else(|| settings.home.join("vector-cache")),
+    )
+}
+
 /// A replay run through the pipeline.
 pub struct Replayed {
     pub judged: Vec<Judged>,
@@ -30,7 +47,12 @@ pub fn replay(
     settings: &Settings,
     files: &[std::path::PathBuf],
     map: Option<&str>,
+    cache: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Replayed> {
+    let settings = &Settings {
+        vector_cache: cache,
+        ..settings.clone()
+    };
     let map = match map {
         Some(spec) => ReplayMap::parse(spec)?,
         None => ReplayMap::default(),
@@ -113,7 +135,8 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         tolerances.tolerance = t;
     }
 
-    let replayed = replay(settings, &args.files, args.map.as_deref())?;
+    let cache = vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
+    let replayed = replay(settings, &args.files, args.map.as_deref(), cache)?;
     let mut results = eval::measure(
         &replayed.judged,
         eval::Inputs {

@@ -16,6 +16,14 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         id: spec.id(),
         dim: spec.dim(),
     };
+    let views = super::ingest_view_specs(settings, &info.id);
+    let view_infos: Vec<EmbedderInfo> = views
+        .iter()
+        .map(|v| EmbedderInfo {
+            id: v.id(),
+            dim: v.dim(),
+        })
+        .collect();
     let store = Store::new(&settings.index);
     let options = IngestOptions {
         rebuild: args.rebuild,
@@ -24,17 +32,23 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         batch_size: settings.config.ingest.batch_size,
     };
     let load = || {
-        embed::load(
-            &spec,
-            settings.config.onnxruntime.as_deref(),
-            &settings.home,
-            settings.threads,
-        )
+        std::iter::once(&spec)
+            .chain(&views)
+            .map(|s| {
+                embed::load(
+                    s,
+                    settings.config.onnxruntime.as_deref(),
+                    &settings.home,
+                    settings.threads,
+                )
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
     };
     let summary = index::ingest(
         &store,
         &args.paths,
         &info,
+        &view_infos,
         load,
         &options,
         &Progress::new(settings.quiet),

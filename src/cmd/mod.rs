@@ -36,13 +36,82 @@ pub fn open_retriever(settings: &Settings) -> anyhow::Result<Retriever> {
         dim: spec.dim(),
     };
     store::check_compatible(store.root(), &manifest, &info)?;
-    let embedder = embed::load(
-        &spec,
+    let embedder = load_model(settings, &spec, settings.threads)?;
+    let extra = view_specs(settings, &manifest.views)
+        .iter()
+        .map(|spec| load_model(settings, spec, settings.threads))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Retriever::open(&store, embedder, extra)
+}
+
+/// Load a model to embed queries with, behind the vector cache when the run has one.
+fn load_model(
+    settings: &Settings,
+    spec: &embed::ModelSpec,
+    threads: usize,
+) -> anyhow::Result<Box<dyn embed::Embedder + Send>> {
+    let model = embed::load(
+        spec,
         settings.config.onnxruntime.as_deref(),
         &settings.home,
-        settings.threads,
+        threads,
     )?;
-    Retriever::open(&store, embedder)
+    Ok(match &settings.vector_cache {
+        Some(dir) => Box::new(embed::cache::CachedEmbedder::new(model, dir)?),
+        None => model,
+    })
+}
+
+/// The further encoders this run uses: those of the profile that the index holds, in the
+/// index's order. A view the index holds whose model is not installed is left out with a
+/// warning (ranking degrades to the views there are; `kbctl doctor` says what is missing).
+pub fn view_specs(settings: &Settings, indexed: &[EmbedderInfo]) -> Vec<embed::ModelSpec> {
+    let wanted = settings.view_names();
+    let mut specs = Vec::new();
+    for info in indexed {
+        if !wanted.iter().any(|w| *w == info.id) {
+            continue;
+        }
+        match embed::resolve(&info.id, &settings.home) {
+            Ok(spec) if spec.id() == info.id && spec.dim() == info.dim => specs.push(spec),
+            Ok(spec) => warn(
+                settings,
+                &format!(
+                    "the index holds {} ({}-d) vectors but {} is installed; ranking without that view",
+                    info.id,
+                    info.dim,
+                    spec.describe()
+                ),
+            ),
+            Err(err) => warn(
+                settings,
+                &format!("ranking without the {} view: {err}", info.id),
+            ),
+        }
+    }
+    specs
+}
+
+/// The further encoders an ingest writes: the profile's views that are installed. One that is
+/// not is left out with a warning; the index records what it holds.
+pub fn ingest_view_specs(settings: &Settings, primary: &str) -> Vec<embed::ModelSpec> {
+    let mut specs: Vec<embed::ModelSpec> = Vec::new();
+    for name in settings.view_names() {
+        match embed::resolve(&name, &settings.home) {
+            Ok(spec) if spec.id() != primary && specs.iter().all(|s| s.id() != spec.id()) => {
+                specs.push(spec)
+            }
+            Ok(_) => {}
+            Err(err) => warn(settings, &format!("indexing without the {name} view: {err}")),
+        }
+    }
+    specs
+}
+
+fn warn(settings: &Settings, message: &str) {
+    if !settings.quiet {
+        eprintln!("kbctl: warning: {}", message.replace('\n', "\n  "));
+    }
 }
 
 /// Write a whole output file, naming the file when it cannot be written.
@@ -58,6 +127,8 @@ pub struct Workers<'a> {
     settings: &'a Settings,
     intent: Option<Arc<pipeline::intent::IntentModel>>,
     spec: embed::ModelSpec,
+    /// The further encoders' models, in the retriever's order.
+    views: Vec<embed::ModelSpec>,
     shared: Mutex<SharedIndex>,
     task: Task,
 }
@@ -77,10 +148,16 @@ impl<'a> Workers<'a> {
             .as_deref()
             .unwrap_or(retriever.embedder_id());
         let spec = embed::resolve(model, &settings.home)?;
+        let extra_ids = retriever.share().extra_ids();
+        let views = extra_ids
+            .iter()
+            .map(|id| embed::resolve(id, &settings.home))
+            .collect::<Result<Vec<_>, _>>()?;
         let workers = Self {
             settings,
             intent,
             spec,
+            views,
             shared: Mutex::new(retriever.share()),
             task,
         };
@@ -100,13 +177,10 @@ impl<'a> Workers<'a> {
             .lock()
             .map_err(|_| anyhow::anyhow!("a worker panicked"))?
             .clone();
-        let embedder = embed::load(
-            &self.spec,
-            self.settings.config.onnxruntime.as_deref(),
-            &self.settings.home,
-            1,
-        )?;
-        self.build(shared.retriever(embedder)?)
+        let load = |spec: &embed::ModelSpec| load_model(self.settings, spec, 1);
+        let embedder = load(&self.spec)?;
+        let extra = self.views.iter().map(load).collect::<anyhow::Result<Vec<_>>>()?;
+        self.build(shared.retriever(embedder, extra)?)
     }
 
     fn build(&self, retriever: Retriever) -> anyhow::Result<Pipeline> {

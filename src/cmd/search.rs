@@ -19,6 +19,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         retrieval_config.fusion = match fusion {
             FusionArg::Rrf => Fusion::Rrf,
             FusionArg::Linear => Fusion::Linear,
+            FusionArg::Zscore => Fusion::Zscore,
         };
     }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {

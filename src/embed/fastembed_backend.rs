@@ -8,7 +8,7 @@ use fastembed::{
 };
 use ort::environment::Environment;
 
-use super::{Embedder, ModelCard, clip, length_batches};
+use super::{Embedder, ModelCard, Role, clip, length_batches};
 
 /// The tokenizer files fastembed needs beside the ONNX graph.
 pub const TOKENIZER_FILES: [&str; 4] = [
@@ -22,6 +22,8 @@ pub struct FastEmbedder {
     id: String,
     dim: usize,
     inner: TextEmbedding,
+    query_prefix: String,
+    passage_prefix: String,
 }
 
 impl FastEmbedder {
@@ -58,6 +60,8 @@ impl FastEmbedder {
             id: card.id.clone(),
             dim: card.dim,
             inner,
+            query_prefix: card.query_prefix.clone(),
+            passage_prefix: card.passage_prefix.clone(),
         })
     }
 
@@ -80,7 +84,13 @@ impl FastEmbedder {
         let inner = TextEmbedding::try_new(options)
             .map_err(|err| anyhow::anyhow!("{err}"))
             .with_context(|| format!("loading fastembed model {name} from the Hugging Face Hub"))?;
-        Ok(Self { id, dim, inner })
+        Ok(Self {
+            id,
+            dim,
+            inner,
+            query_prefix: String::new(),
+            passage_prefix: String::new(),
+        })
     }
 
     #[cfg(not(feature = "hub"))]
@@ -103,10 +113,23 @@ impl Embedder for FastEmbedder {
         self.dim
     }
 
-    fn embed(&mut self, texts: &[String], batch_size: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+    fn embed(
+        &mut self,
+        texts: &[String],
+        batch_size: usize,
+        role: Role,
+    ) -> anyhow::Result<Vec<Vec<f32>>> {
+        let prefix = match role {
+            Role::Query => &self.query_prefix,
+            Role::Passage => &self.passage_prefix,
+        };
         let mut out = vec![Vec::new(); texts.len()];
         for batch in length_batches(texts, batch_size) {
-            let refs: Vec<&str> = batch.iter().map(|&i| clip(&texts[i])).collect();
+            let prefixed: Vec<String> = batch
+                .iter()
+                .map(|&i| format!("{prefix}{}", clip(&texts[i])))
+                .collect();
+            let refs: Vec<&str> = prefixed.iter().map(String::as_str).collect();
             let vectors = self
                 .inner
                 .embed(&refs, Some(refs.len()))

@@ -1,5 +1,6 @@
 //! Text embeddings: one `Embedder` trait, real ONNX backends (the multilingual encoder through `ort`, fastembed models), and model discovery.
 
+pub mod cache;
 mod fastembed_backend;
 pub mod runtime;
 pub mod spm;
@@ -14,9 +15,25 @@ use crate::error::UserError;
 /// The default model: Universal Sentence Encoder multilingual v3 (RU, PL, EN and cross-lingual).
 pub const DEFAULT_MODEL: &str = "use-multilingual-v3";
 /// Models `scripts/setup` installs under `$KBCTL_HOME/models`.
-pub const INSTALLED_MODELS: [&str; 2] = ["use-multilingual-v3", "all-minilm-l6-v2"];
+pub const INSTALLED_MODELS: [&str; 3] = [
+    "use-multilingual-v3",
+    "multilingual-e5-small",
+    "all-minilm-l6-v2",
+];
+/// The second multilingual view of the default (`accurate`) profile.
+pub const SECOND_VIEW: &str = "multilingual-e5-small";
 /// Texts longer than this many characters are cut before embedding (cost grows with length).
 pub const MAX_EMBED_CHARS: usize = 2000;
+
+/// What a text is to the model: asymmetric encoders (E5) embed questions and passages with
+/// different prefixes; symmetric ones ignore the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A ticket or search query.
+    Query,
+    /// A knowledge-base text.
+    Passage,
+}
 
 /// Turns texts into L2-normalised vectors. Implementations must give the same vector for the
 /// same text whatever else is embedded with it when `batch_size` is 1.
@@ -25,7 +42,12 @@ pub trait Embedder {
     fn id(&self) -> &str;
     fn dim(&self) -> usize;
     /// Embed `texts` in order, `batch_size` texts per model call (grouped by similar length).
-    fn embed(&mut self, texts: &[String], batch_size: usize) -> anyhow::Result<Vec<Vec<f32>>>;
+    fn embed(
+        &mut self,
+        texts: &[String],
+        batch_size: usize,
+        role: Role,
+    ) -> anyhow::Result<Vec<Vec<f32>>>;
 }
 
 /// How to run a model, as read from its folder's `kbctl-model.json` card.
@@ -44,6 +66,12 @@ pub struct ModelCard {
     pub pooling: Option<String>,
     #[serde(default)]
     pub max_length: Option<usize>,
+    /// Prepended to queries (E5: `query: `).
+    #[serde(default)]
+    pub query_prefix: String,
+    /// Prepended to knowledge-base texts (E5: `passage: `).
+    #[serde(default)]
+    pub passage_prefix: String,
 }
 
 fn default_model_file() -> String {
@@ -193,6 +221,8 @@ fn read_card(dir: &Path) -> Result<ModelCard, UserError> {
         tokenizer: None,
         pooling: Some("mean".into()),
         max_length: None,
+        query_prefix: String::new(),
+        passage_prefix: String::new(),
     })
 }
 

@@ -10,7 +10,7 @@ use ort::session::builder::GraphOptimizationLevel;
 use ort::value::Tensor;
 
 use super::spm::SentencePiece;
-use super::{Embedder, ModelCard, clip, length_batches, normalize};
+use super::{Embedder, ModelCard, Role, clip, length_batches, normalize};
 
 /// Below this many texts a second session is not worth its load time.
 const PARALLEL_MIN_TEXTS: usize = 16;
@@ -136,7 +136,13 @@ impl Embedder for UseEmbedder {
         self.dim
     }
 
-    fn embed(&mut self, texts: &[String], batch_size: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+    /// USE is symmetric: queries and passages are embedded alike.
+    fn embed(
+        &mut self,
+        texts: &[String],
+        batch_size: usize,
+        _role: Role,
+    ) -> anyhow::Result<Vec<Vec<f32>>> {
         let workers = if texts.len() >= PARALLEL_MIN_TEXTS {
             self.threads
         } else {

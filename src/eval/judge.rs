@@ -40,9 +40,8 @@ pub struct Judged {
     pub elapsed_ms: f64,
     pub reasons: Vec<String>,
     /// Signals behind the confidence, for calibration in `kbctl tune`.
-    pub top_score: f32,
-    pub margin: f32,
-    pub agreement: bool,
+    #[serde(flatten)]
+    pub features: crate::config::Features,
     pub intent_share: f32,
     /// Whether `intent_share` is an intent classifier's probability (the index has one).
     pub classifier: bool,
@@ -165,9 +164,7 @@ pub fn judge(
             .iter()
             .map(|r| r.code.to_string())
             .collect(),
-        top_score: outcome.signals.top_score,
-        margin: outcome.signals.margin,
-        agreement: outcome.signals.agreement,
+        features: outcome.signals.features(),
         intent_share: outcome.signals.intent_share,
         classifier,
         routed_category: outcome.category.clone(),

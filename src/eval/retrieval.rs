@@ -32,13 +32,24 @@ pub struct LabelledQuery {
     pub cross_lingual: bool,
 }
 
-/// The retrievers compared: each single one, and hybrid under both fusions.
-pub const SYSTEMS: [(&str, Mode, Option<Fusion>); 4] = [
-    ("bm25", Mode::Bm25, None),
-    ("vector", Mode::Vector, None),
-    ("hybrid-rrf", Mode::Hybrid, Some(Fusion::Rrf)),
-    ("hybrid-linear", Mode::Hybrid, Some(Fusion::Linear)),
-];
+/// The retrievers compared: each single one (`vector` is the primary encoder, `vector:ID`
+/// each further one), and hybrid under each fusion (reciprocal-rank and linear fuse BM25 with
+/// the primary encoder; z-score fusion takes every encoder).
+pub fn systems(encoders: &[String]) -> Vec<(String, Mode, Option<Fusion>)> {
+    let mut out = vec![
+        ("bm25".to_string(), Mode::Bm25, None),
+        ("vector".to_string(), Mode::Vector, None),
+    ];
+    for (i, id) in encoders.iter().enumerate().skip(1) {
+        out.push((format!("vector:{id}"), Mode::Dense(i), None));
+    }
+    out.extend([
+        ("hybrid-rrf".to_string(), Mode::Hybrid, Some(Fusion::Rrf)),
+        ("hybrid-linear".to_string(), Mode::Hybrid, Some(Fusion::Linear)),
+        ("hybrid-zscore".to_string(), Mode::Hybrid, Some(Fusion::Zscore)),
+    ]);
+    out
+}
 
 /// One aggregated row: a group of queries under one system.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -99,7 +110,8 @@ pub fn evaluate(
     if queries.is_empty() {
         return Err(UserError::Invalid(format!("{}: no labelled queries", path.display())).into());
     }
-    let mut system_col = Vec::new();
+    let systems = systems(&retriever.encoder_ids());
+    let mut system_col: Vec<String> = Vec::new();
     let mut lang_col = Vec::new();
     let mut cross_col = Vec::new();
     let mut rr_col = Vec::new();
@@ -113,7 +125,8 @@ pub fn evaluate(
             .and_then(Lang::parse)
             .unwrap_or_else(|| lang::detect(&q.query));
         let candidates = retriever.candidates(&q.query, config.candidates)?;
-        for (name, mode, fusion) in SYSTEMS {
+        for (name, mode, fusion) in &systems {
+            let (mode, fusion) = (*mode, *fusion);
             let options = SearchOptions {
                 mode,
                 retrieval: RetrievalConfig {
@@ -127,7 +140,7 @@ pub fn evaluate(
                 .iter()
                 .position(|h| gold.contains(&h.doc_id.as_str()))
                 .map(|p| p + 1);
-            system_col.push(name);
+            system_col.push(name.clone());
             lang_col.push(language.code());
             cross_col.push(q.cross_lingual);
             rr_col.push(rank.map_or(0.0, |r| 1.0 / r as f64));
@@ -147,7 +160,7 @@ pub fn evaluate(
         "hit1" => hit1_col,
         "hit5" => hit5_col,
     )?;
-    let rows = aggregate(frame)?;
+    let rows = aggregate(frame, &systems)?;
     Ok(RetrievalReport {
         queries: queries.len(),
         rows,
@@ -157,7 +170,10 @@ pub fn evaluate(
 }
 
 /// Per-query results -> one row per (group, system), groups: all, each language, cross-lingual.
-fn aggregate(frame: DataFrame) -> anyhow::Result<Vec<MetricRow>> {
+fn aggregate(
+    frame: DataFrame,
+    systems: &[(String, Mode, Option<Fusion>)],
+) -> anyhow::Result<Vec<MetricRow>> {
     let metrics = || {
         [
             len().cast(DataType::UInt32).alias("queries"),
@@ -229,7 +245,7 @@ fn aggregate(frame: DataFrame) -> anyhow::Result<Vec<MetricRow>> {
             .position(|x| *x == g)
             .unwrap_or(9)
     };
-    let system_order = |s: &str| SYSTEMS.iter().position(|(n, ..)| *n == s).unwrap_or(9);
+    let system_order = |s: &str| systems.iter().position(|(n, ..)| n == s).unwrap_or(99);
     rows.sort_by_key(|r| (group_order(&r.group), system_order(&r.system)));
     Ok(rows)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::curve::{self, Item, Point, Target};
 use super::judge::Judged;
 use super::metrics::SplitMix;
-use crate::config::Calibration;
+use crate::config::{Calibration, Features};
 
 /// Fewest labelled tickets a category needs for a threshold of its own.
 pub const MIN_CATEGORY_TICKETS: usize = 30;
@@ -81,9 +81,7 @@ pub struct TuneReport {
 /// One ticket as tuning sees it.
 #[derive(Debug, Clone)]
 struct Row {
-    top_score: f32,
-    margin: f32,
-    agreement: bool,
+    features: Features,
     classifier: Option<f32>,
     may_auto: bool,
     correct: Option<bool>,
@@ -105,9 +103,7 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
     let mut rows: Vec<Row> = judged
         .iter()
         .map(|t| Row {
-            top_score: t.top_score,
-            margin: t.margin,
-            agreement: t.agreement,
+            features: t.features,
             classifier: t.classifier.then_some(t.intent_share),
             may_auto: t.floor == crate::pipeline::Decision::Auto,
             correct: t.correct,
@@ -213,13 +209,7 @@ fn calibrate(rows: &[Row], configured: &Calibration, form: Form) -> Option<Calib
         Form::Combined => Some(fit(rows, configured)),
         Form::ClassifierOnly => {
             // A retrieval term that always saturates: the minimum is the classifier's term.
-            let only = Calibration {
-                intercept: 30.0,
-                top_score: 0.0,
-                margin: 0.0,
-                agreement: 0.0,
-                intent: configured.intent,
-            };
+            let only = configured.with_weights(30.0, [0.0; Features::LEN]);
             let intent = fit_exponent(&training_data(rows), &only);
             Some(Calibration { intent, ..only })
         }
@@ -251,7 +241,7 @@ fn fold_assignment(n: usize, k: usize, seed: u64) -> Vec<usize> {
 
 fn recompute(rows: &mut [Row], cal: &Calibration) {
     for r in rows {
-        r.confidence = cal.confidence(r.top_score, r.margin, r.agreement, r.classifier);
+        r.confidence = cal.confidence(&r.features, r.classifier);
     }
 }
 
@@ -343,20 +333,21 @@ pub fn expected_calibration_error(pairs: &[(f32, bool)], bins: usize) -> Option<
 /// with a classifier the exponent on its probability that best fits the capped confidence.
 /// (features with a constant, right or not, classifier probability) of the tickets the
 /// thresholds decide and whose verdict is known.
-type Sample = ([f64; 4], f64, Option<f32>);
+type Sample = ([f64; N], f64, Option<f32>, Features);
+
+/// Weights fitted: the intercept and one per feature.
+const N: usize = Features::LEN + 1;
 
 fn training_data(rows: &[Row]) -> Vec<Sample> {
     rows.iter()
         .filter(|r| r.may_auto)
         .filter_map(|r| {
             let y = f64::from(u8::from(r.correct?));
-            let x = [
-                1.0,
-                f64::from(r.top_score),
-                f64::from(r.margin),
-                f64::from(u8::from(r.agreement)),
-            ];
-            Some((x, y, r.classifier))
+            let mut x = [1.0; N];
+            for (slot, v) in x[1..].iter_mut().zip(r.features.values()) {
+                *slot = f64::from(v);
+            }
+            Some((x, y, r.classifier, r.features))
         })
         .collect()
 }
@@ -367,34 +358,33 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
     if !both {
         return start.clone();
     }
-    let mut w = [
-        f64::from(start.intercept),
-        f64::from(start.top_score),
-        f64::from(start.margin),
-        f64::from(start.agreement),
-    ];
+    let mut w = [0f64; N];
+    w[0] = f64::from(start.intercept);
+    for (slot, v) in w[1..].iter_mut().zip(start.weights()) {
+        *slot = f64::from(v);
+    }
     let lambda = 1e-2;
     for _ in 0..50 {
-        let mut grad = [0f64; 4];
-        let mut hess = [[0f64; 4]; 4];
-        for (x, y, _) in &data {
-            let z: f64 = (0..4).map(|i| w[i] * x[i]).sum();
+        let mut grad = [0f64; N];
+        let mut hess = [[0f64; N]; N];
+        for (x, y, _, _) in &data {
+            let z: f64 = (0..N).map(|i| w[i] * x[i]).sum();
             let p = 1.0 / (1.0 + (-z).exp());
-            for i in 0..4 {
+            for i in 0..N {
                 grad[i] += (p - y) * x[i];
-                for j in 0..4 {
+                for j in 0..N {
                     hess[i][j] += p * (1.0 - p) * x[i] * x[j];
                 }
             }
         }
-        for i in 1..4 {
+        for i in 1..N {
             grad[i] += lambda * w[i];
             hess[i][i] += lambda;
         }
         hess[0][0] += 1e-9;
         let Some(step) = solve(hess, grad) else { break };
         let mut size = 0.0;
-        for i in 0..4 {
+        for i in 0..N {
             w[i] -= step[i];
             size += step[i].abs();
         }
@@ -402,13 +392,11 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
             break;
         }
     }
-    let mut cal = Calibration {
-        intercept: w[0] as f32,
-        top_score: w[1] as f32,
-        margin: w[2] as f32,
-        agreement: w[3] as f32,
-        intent: start.intent,
-    };
+    let mut weights = [0f32; Features::LEN];
+    for (slot, v) in weights.iter_mut().zip(&w[1..]) {
+        *slot = *v as f32;
+    }
+    let mut cal = start.with_weights(w[0] as f32, weights);
     if data.iter().any(|d| d.2.is_some()) {
         cal.intent = fit_exponent(&data, &cal);
     }
@@ -423,9 +411,8 @@ fn fit_exponent(data: &[Sample], cal: &Calibration) -> f32 {
             ..cal.clone()
         };
         data.iter()
-            .map(|(x, y, p)| {
-                let conf = f64::from(c.confidence(x[1] as f32, x[2] as f32, x[3] > 0.5, *p))
-                    .clamp(1e-6, 1.0 - 1e-6);
+            .map(|(_, y, p, features)| {
+                let conf = f64::from(c.confidence(features, *p)).clamp(1e-6, 1.0 - 1e-6);
                 -(y * conf.ln() + (1.0 - y) * (1.0 - conf).ln())
             })
             .sum()
@@ -436,17 +423,17 @@ fn fit_exponent(data: &[Sample], cal: &Calibration) -> f32 {
         .unwrap_or(cal.intent)
 }
 
-/// Solve the 4x4 system `a x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
-    for col in 0..4 {
-        let pivot = (col..4).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+/// Solve the system `a x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
+    for col in 0..N {
+        let pivot = (col..N).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
         if a[pivot][col].abs() < 1e-12 {
             return None;
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
         let pivot_row = a[col];
-        for row in col + 1..4 {
+        for row in col + 1..N {
             let f = a[row][col] / pivot_row[col];
             for (x, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
                 *x -= f * p;
@@ -454,9 +441,9 @@ fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
             b[row] -= f * b[col];
         }
     }
-    let mut x = [0f64; 4];
-    for row in (0..4).rev() {
-        let s: f64 = (row + 1..4).map(|k| a[row][k] * x[k]).sum();
+    let mut x = [0f64; N];
+    for row in (0..N).rev() {
+        let s: f64 = (row + 1..N).map(|k| a[row][k] * x[k]).sum();
         x[row] = (b[row] - s) / a[row][row];
     }
     Some(x)

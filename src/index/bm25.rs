@@ -129,6 +129,44 @@ impl Bm25 {
         })
     }
 
+    /// The answer-span check: the share of the query's words, weighted by their IDF in the
+    /// index and analysed in `lang` (the chunk's language), that `text` contains. `None` when
+    /// the query has no word to check.
+    pub fn coverage(&mut self, query: &str, text: &str, lang: Lang) -> anyhow::Result<Option<f32>> {
+        let lang = lang.analysis();
+        let Some(f) = self.fields.langs.iter().find(|f| f.lang == lang).cloned() else {
+            return Ok(None);
+        };
+        let Some((_, analyzer)) = self.analyzers.iter_mut().find(|(l, _)| *l == lang) else {
+            return Ok(None);
+        };
+        let mut present = HashSet::new();
+        {
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                present.insert(token.text.clone());
+            }
+        }
+        let searcher = self.reader.searcher();
+        let n_docs = searcher.num_docs();
+        let mut seen = HashSet::new();
+        let (mut covered, mut total) = (0f32, 0f32);
+        let mut stream = analyzer.token_stream(query);
+        while let Some(token) = stream.next() {
+            if !seen.insert(token.text.clone()) {
+                continue;
+            }
+            let df = searcher.doc_freq(&Term::from_field_text(f.body, &token.text))?;
+            let x = (n_docs.saturating_sub(df) as f32 + 0.5) / (df as f32 + 0.5);
+            let idf = (1.0 + x).ln();
+            total += idf;
+            if present.contains(&token.text) {
+                covered += idf;
+            }
+        }
+        Ok((total > 0.0).then(|| covered / total))
+    }
+
     /// The best `limit` chunk rows for `text` with their BM25 scores, best first, and the
     /// score an ideal chunk would get: one holding every query word once, in title and body, at
     /// average length. For one occurrence at average length BM25 scores a term exactly its IDF,

@@ -12,7 +12,7 @@ use super::store::{
     View,
 };
 use crate::corpus::{self, Chunk, Document};
-use crate::embed::Embedder;
+use crate::embed::{Embedder, Role};
 use crate::error::{InputIssue, UserError};
 use crate::progress::Progress;
 
@@ -47,6 +47,8 @@ pub struct IngestSummary {
     pub examples: usize,
     pub intents: usize,
     pub embedder: String,
+    /// Further encoders the index holds vectors of.
+    pub views: Vec<String>,
     pub seconds: f64,
     pub issues: Vec<InputIssue>,
 }
@@ -56,7 +58,8 @@ pub fn ingest(
     store: &Store,
     paths: &[PathBuf],
     embedder_info: &EmbedderInfo,
-    load_embedder: impl FnOnce() -> anyhow::Result<Box<dyn Embedder + Send>>,
+    extra_infos: &[EmbedderInfo],
+    load_encoders: impl FnOnce() -> anyhow::Result<Vec<Box<dyn Embedder + Send>>>,
     options: &IngestOptions,
     progress: &Progress,
 ) -> anyhow::Result<IngestSummary> {
@@ -133,24 +136,17 @@ pub fn ingest(
             .count()
     });
 
-    // Views and their vectors: reuse what the previous generation embedded.
-    let mut reusable: HashMap<&str, &[f32]> = HashMap::new();
-    if let Some(prev) = reuse {
-        let dim = prev.manifest.embedder.dim;
-        for (i, view) in prev.views.iter().enumerate() {
-            reusable.insert(view.hash.as_str(), &prev.vectors[i * dim..(i + 1) * dim]);
-        }
-    }
-    let dim = embedder_info.dim;
+    // Views (the texts embedded per chunk) and, per encoder, their vectors: reuse what the
+    // previous generation embedded with the same encoder.
     let mut views = Vec::new();
-    let mut texts_to_embed: Vec<String> = Vec::new();
-    let mut pending: HashMap<String, usize> = HashMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut text_of: HashMap<String, usize> = HashMap::new();
     for (row, chunk) in chunks.iter().enumerate() {
         for text in chunk.embedding_views(crate::embed::MAX_EMBED_CHARS) {
             let hash = view_hash(&text);
-            if !reusable.contains_key(hash.as_str()) && !pending.contains_key(&hash) {
-                pending.insert(hash.clone(), texts_to_embed.len());
-                texts_to_embed.push(text);
+            if !text_of.contains_key(&hash) {
+                text_of.insert(hash.clone(), texts.len());
+                texts.push(text);
             }
             views.push(View {
                 chunk: row as u32,
@@ -158,6 +154,11 @@ pub fn ingest(
             });
         }
     }
+    let infos: Vec<&EmbedderInfo> = std::iter::once(embedder_info).chain(extra_infos).collect();
+    let plans: Vec<EncoderPlan> = infos
+        .iter()
+        .map(|info| EncoderPlan::new(info, reuse, &views, &text_of))
+        .collect();
     let generation = previous.as_ref().map_or(1, |p| p.manifest.generation + 1);
     let dir = store.begin(&lock, generation)?;
     let mut examples = Vec::new();
@@ -166,29 +167,47 @@ pub fn ingest(
         examples.extend(read);
         issues.extend(bad);
     }
-    let mut embedder = if texts_to_embed.is_empty() && examples.is_empty() {
-        None
-    } else {
-        let embedder = load_embedder()?;
+    let needs_model = plans.iter().any(|p| !p.missing.is_empty()) || !examples.is_empty();
+    let mut encoders = if needs_model {
+        let encoders = load_encoders()?;
         anyhow::ensure!(
-            embedder.id() == embedder_info.id && embedder.dim() == dim,
-            "internal: the loaded model is {} ({}-d), expected {} ({dim}-d)",
-            embedder.id(),
-            embedder.dim(),
-            embedder_info.id
+            encoders.len() == infos.len()
+                && encoders
+                    .iter()
+                    .zip(&infos)
+                    .all(|(e, info)| e.id() == info.id && e.dim() == info.dim),
+            "internal: the loaded models do not match the encoders planned"
         );
-        Some(embedder)
+        encoders
+    } else {
+        Vec::new()
     };
-    let fresh = match embedder.as_mut() {
-        Some(e) if !texts_to_embed.is_empty() => {
-            embed_with_progress(e.as_mut(), &texts_to_embed, options.batch_size, progress)?
-        }
-        _ => Vec::new(),
-    };
-    let intent_model = match embedder.as_mut() {
+    let mut vectors_embedded = 0;
+    let mut vectors_reused = 0;
+    let mut all_vectors: Vec<Vec<f32>> = Vec::with_capacity(plans.len());
+    for (i, plan) in plans.iter().enumerate() {
+        let wanted: Vec<String> = plan.missing.iter().map(|&t| texts[t].clone()).collect();
+        let fresh = match encoders.get_mut(i) {
+            Some(e) if !wanted.is_empty() => embed_with_progress(
+                e.as_mut(),
+                &wanted,
+                options.batch_size,
+                progress,
+                &format!("embedding ({})", plan.info.id),
+            )?,
+            _ => Vec::new(),
+        };
+        vectors_embedded += fresh.len();
+        let (vectors, reused) = plan.assemble(&views, &text_of, &fresh);
+        vectors_reused += reused;
+        all_vectors.push(vectors);
+    }
+    let vectors = all_vectors.remove(0);
+    let extra = all_vectors;
+    let intent_model = match encoders.first_mut() {
         Some(e) if !examples.is_empty() => {
             let texts: Vec<String> = examples.iter().map(|x| x.text.clone()).collect();
-            let vectors = embed_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
+            let vectors = embed_queries_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
             progress.message("training the intent classifier");
             Some(crate::pipeline::intent::train(
                 &examples,
@@ -205,16 +224,6 @@ pub fn ingest(
             None => None,
         },
     };
-    let mut vectors = Vec::with_capacity(views.len() * dim);
-    let mut reused = 0;
-    for view in &views {
-        if let Some(&i) = pending.get(&view.hash) {
-            vectors.extend_from_slice(&fresh[i]);
-        } else {
-            vectors.extend_from_slice(reusable[view.hash.as_str()]);
-            reused += 1;
-        }
-    }
 
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -224,6 +233,7 @@ pub fn ingest(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         embedder: embedder_info.clone(),
+        views: extra_infos.to_vec(),
         documents,
         chunks: chunks.len(),
         vectors: views.len(),
@@ -236,6 +246,7 @@ pub fn ingest(
             chunks: &chunks,
             views: &views,
             vectors: &vectors,
+            extra: &extra,
         },
     )?;
     super::bm25::write(&dir.join(TANTIVY_DIR), &chunks)?;
@@ -259,13 +270,14 @@ pub fn ingest(
         skipped,
         kept: kept_docs.len(),
         chunks: chunks.len(),
-        vectors_embedded: fresh.len(),
-        vectors_reused: reused,
+        vectors_embedded,
+        vectors_reused,
         examples: intent_model.as_ref().map_or(0, |m| m.examples),
         intents: intent_model
             .as_ref()
             .map_or(0, |m| m.classifier.classes.len()),
         embedder: embedder_info.id.clone(),
+        views: extra_infos.iter().map(|i| i.id.clone()).collect(),
         seconds: started.elapsed().as_secs_f64(),
         issues,
     })
@@ -287,18 +299,115 @@ fn view_hash(text: &str) -> String {
     corpus::hex(&Sha256::digest(text.as_bytes())[..16])
 }
 
-/// Embed in slices so the progress bar moves; results in input order.
+/// One encoder's part of an ingest: which distinct texts it must embed, and where the vectors
+/// it already has come from.
+struct EncoderPlan<'a> {
+    info: &'a EmbedderInfo,
+    /// The previous generation's vectors of this encoder by view hash.
+    reusable: HashMap<&'a str, &'a [f32]>,
+    /// Indices into the distinct texts that have no vector yet, in order.
+    missing: Vec<usize>,
+}
+
+impl<'a> EncoderPlan<'a> {
+    fn new(
+        info: &'a EmbedderInfo,
+        previous: Option<&'a store::Generation>,
+        views: &[View],
+        text_of: &HashMap<String, usize>,
+    ) -> Self {
+        let mut reusable: HashMap<&str, &[f32]> = HashMap::new();
+        if let Some(prev) = previous {
+            let old = if prev.manifest.embedder == *info {
+                Some(prev.vectors.as_slice())
+            } else {
+                prev.manifest
+                    .views
+                    .iter()
+                    .position(|v| v == info)
+                    .map(|i| prev.extra[i].as_slice())
+            };
+            if let Some(old) = old {
+                for (i, view) in prev.views.iter().enumerate() {
+                    reusable.insert(view.hash.as_str(), &old[i * info.dim..(i + 1) * info.dim]);
+                }
+            }
+        }
+        let mut missing: Vec<usize> = views
+            .iter()
+            .filter(|v| !reusable.contains_key(v.hash.as_str()))
+            .map(|v| text_of[&v.hash])
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        Self {
+            info,
+            reusable,
+            missing,
+        }
+    }
+
+    /// The vectors of every view in row order, from `fresh` (the `missing` texts embedded, in
+    /// order) or reused; and how many were reused.
+    fn assemble(
+        &self,
+        views: &[View],
+        text_of: &HashMap<String, usize>,
+        fresh: &[Vec<f32>],
+    ) -> (Vec<f32>, usize) {
+        let fresh_at: HashMap<usize, usize> =
+            self.missing.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        let mut out = Vec::with_capacity(views.len() * self.info.dim);
+        let mut reused = 0;
+        for view in views {
+            match self.reusable.get(view.hash.as_str()) {
+                Some(v) => {
+                    out.extend_from_slice(v);
+                    reused += 1;
+                }
+                None => out.extend_from_slice(&fresh[fresh_at[&text_of[&view.hash]]]),
+            }
+        }
+        (out, reused)
+    }
+}
+
+/// Embed knowledge-base texts (passages, titles and FAQ questions alike: embedding titles as
+/// E5 queries measured no better on the fixtures) in slices so the progress bar moves; results
+/// in input order.
 fn embed_with_progress(
     embedder: &mut (dyn Embedder + Send),
     texts: &[String],
     batch_size: usize,
     progress: &Progress,
+    label: &str,
+) -> anyhow::Result<Vec<Vec<f32>>> {
+    embed_slices(embedder, texts, batch_size, progress, label, Role::Passage)
+}
+
+/// Embed labelled tickets (queries) with a progress bar.
+fn embed_queries_with_progress(
+    embedder: &mut (dyn Embedder + Send),
+    texts: &[String],
+    batch_size: usize,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Vec<f32>>> {
+    embed_slices(embedder, texts, batch_size, progress, "embedding examples", Role::Query)
+}
+
+fn embed_slices(
+    embedder: &mut (dyn Embedder + Send),
+    texts: &[String],
+    batch_size: usize,
+    progress: &Progress,
+    label: &str,
+    role: Role,
 ) -> anyhow::Result<Vec<Vec<f32>>> {
     const SLICE: usize = 256;
-    let bar = progress.bar(texts.len() as u64, "embedding");
+    let bar = progress.bar(texts.len() as u64, label);
     let mut out = Vec::with_capacity(texts.len());
     for slice in texts.chunks(SLICE) {
-        out.extend(embedder.embed(slice, batch_size)?);
+        out.extend(embedder.embed(slice, batch_size, role)?);
         bar.inc(slice.len() as u64);
     }
     bar.finish_and_clear();

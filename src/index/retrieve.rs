@@ -1,4 +1,4 @@
-//! Hybrid retrieval: BM25 and vector candidates per chunk, fused (reciprocal-rank or linear), collapsed to documents.
+//! Hybrid retrieval: BM25 and each encoder's vector candidates per chunk, fused (z-scores, linear or reciprocal-rank), collapsed to documents.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use super::bm25::Bm25;
 use super::store::{self, Generation, Store, TANTIVY_DIR};
 use crate::config::{Fusion, RetrievalConfig};
 use crate::corpus::Chunk;
-use crate::embed::{Embedder, dot};
+use crate::embed::{Embedder, Role, dot};
 use crate::error::UserError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -16,7 +16,10 @@ use crate::error::UserError;
 pub enum Mode {
     Hybrid,
     Bm25,
+    /// The primary encoder's vectors alone.
     Vector,
+    /// One encoder's vectors alone, by its position among the index's encoders (0 = primary).
+    Dense(usize),
 }
 
 /// How to rank: which retrievers, how to fuse, how many results.
@@ -42,14 +45,108 @@ pub struct Hit {
     pub vector_rank: Option<usize>,
 }
 
-/// Both retrievers' candidate chunk rows for one query, best first.
+/// One encoder's view of a query: the best cosine of every chunk (over the chunk's embedded
+/// texts), and where that distribution sits, to put views on one scale.
+///
+/// The distribution is taken per language of the chunks: multilingual encoders (E5 above all)
+/// score every passage in the query's own language higher, so a z-score against all chunks
+/// would reward the language rather than the content. Against the chunks of its own language,
+/// the right document in another language stands out as much as in the query's.
+#[derive(Debug, Clone, Default)]
+pub struct DenseView {
+    /// The encoder's id.
+    pub id: String,
+    /// Per chunk row; `NEG_INFINITY` for a chunk with no embedded text.
+    pub scores: Vec<f32>,
+    /// Per chunk row, the (mean, standard deviation) it is measured against.
+    scale: Vec<(f32, f32)>,
+}
+
+/// A language with fewer chunks than this is measured against all chunks.
+const MIN_LANGUAGE_CHUNKS: usize = 20;
+
+fn mean_std(values: impl Iterator<Item = f32>) -> (f32, f32, usize) {
+    let values: Vec<f32> = values.filter(|s| s.is_finite()).collect();
+    let n = values.len().max(1) as f32;
+    let mean = values.iter().sum::<f32>() / n;
+    let var = values.iter().map(|s| (s - mean).powi(2)).sum::<f32>() / n;
+    (mean, var.sqrt().max(1e-4), values.len())
+}
+
+impl DenseView {
+    fn new(id: String, scores: Vec<f32>, languages: &[crate::lang::Lang]) -> Self {
+        let (mean, std, _) = mean_std(scores.iter().copied());
+        let mut by_language: HashMap<crate::lang::Lang, (f32, f32)> = HashMap::new();
+        for lang in languages {
+            if by_language.contains_key(lang) {
+                continue;
+            }
+            let (m, s, n) = mean_std(
+                scores
+                    .iter()
+                    .zip(languages)
+                    .filter(|(_, l)| *l == lang)
+                    .map(|(s, _)| *s),
+            );
+            let stats = if n >= MIN_LANGUAGE_CHUNKS { (m, s) } else { (mean, std) };
+            by_language.insert(*lang, stats);
+        }
+        let scale = languages.iter().map(|l| by_language[l]).collect();
+        Self { id, scores, scale }
+    }
+
+    /// How many standard deviations chunk `row` stands above this query's average chunk of its
+    /// language.
+    pub fn z(&self, row: usize) -> f32 {
+        let s = self.scores[row];
+        let (mean, std) = self.scale[row];
+        if s.is_finite() { (s - mean) / std } else { 0.0 }
+    }
+
+    /// The best chunk row and its cosine.
+    pub fn best(&self) -> Option<(usize, f32)> {
+        self.scores
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, s)| s.is_finite())
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+}
+
+/// Every retriever's candidates for one query.
 #[derive(Debug, Clone, Default)]
 pub struct Candidates {
     pub bm25: Vec<(usize, f32)>,
     /// What a chunk holding every query word would score in BM25 (see `Bm25::search`).
     pub bm25_ideal: f32,
+    /// The primary encoder's best chunk rows, best first.
     pub vector: Vec<(usize, f32)>,
+    /// Each encoder's scores over all chunks, the primary first.
+    pub dense: Vec<DenseView>,
 }
+
+impl Candidates {
+    /// A BM25 score as a fraction of an ideal match (0 to 1).
+    pub fn bm25_fraction(&self, score: f32) -> f32 {
+        (score / self.bm25_ideal.max(f32::EPSILON)).min(1.0)
+    }
+}
+
+/// The query embedded by every encoder the retriever runs, the primary first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryVectors {
+    pub vectors: Vec<Vec<f32>>,
+}
+
+impl QueryVectors {
+    /// The primary encoder's vector (the intent classifier and gap grouping read it).
+    pub fn primary(&self) -> &[f32] {
+        self.vectors.first().map_or(&[], Vec::as_slice)
+    }
+}
+
+type Model = Box<dyn Embedder + Send>;
 
 /// An open index's data, shared (not copied) between retrievers on different threads.
 #[derive(Clone)]
@@ -57,35 +154,52 @@ pub struct SharedIndex {
     generation: std::sync::Arc<Generation>,
     bm25: Bm25,
     embedder_id: String,
+    /// The further encoders in use, by position in the manifest's `views`.
+    extra: Vec<(usize, String)>,
 }
 
 impl SharedIndex {
-    /// A retriever over this data with its own model session; `embedder` must be the index's model.
-    pub fn retriever(&self, embedder: Box<dyn Embedder + Send>) -> anyhow::Result<Retriever> {
+    /// A retriever over this data with its own model sessions: the primary model, and one for
+    /// each further encoder in use, in the order `extra_ids` lists them.
+    pub fn retriever(&self, embedder: Model, extra: Vec<Model>) -> anyhow::Result<Retriever> {
         anyhow::ensure!(
             embedder.id() == self.embedder_id,
             "internal: a retriever with model {} for an index searched with {}",
             embedder.id(),
             self.embedder_id
         );
+        anyhow::ensure!(
+            extra.len() == self.extra.len()
+                && extra.iter().zip(&self.extra).all(|(m, (_, id))| m.id() == id),
+            "internal: further models do not match the index's views in use"
+        );
         Ok(Retriever {
             generation: std::sync::Arc::clone(&self.generation),
             bm25: self.bm25.clone(),
             embedder,
+            extra: self.extra.iter().map(|(i, _)| *i).zip(extra).collect(),
         })
+    }
+
+    /// The ids of the further encoders in use, in order.
+    pub fn extra_ids(&self) -> Vec<String> {
+        self.extra.iter().map(|(_, id)| id.clone()).collect()
     }
 }
 
-/// An open index and the model that embeds queries for it.
+/// An open index and the models that embed queries for it.
 pub struct Retriever {
     generation: std::sync::Arc<Generation>,
     bm25: Bm25,
-    embedder: Box<dyn Embedder + Send>,
+    embedder: Model,
+    /// Further encoders in use: position in the manifest's `views`, and the model.
+    extra: Vec<(usize, Model)>,
 }
 
 impl Retriever {
-    /// Open the live generation of `store`; `embedder` must be the model the index was built with.
-    pub fn open(store: &Store, embedder: Box<dyn Embedder + Send>) -> anyhow::Result<Self> {
+    /// Open the live generation of `store`; `embedder` must be the model the index was built
+    /// with, and each of `extra` one of the further encoders the index holds vectors of.
+    pub fn open(store: &Store, embedder: Model, extra: Vec<Model>) -> anyhow::Result<Self> {
         let dir = store
             .current()?
             .ok_or_else(|| UserError::NoIndex(store.root().to_path_buf()))?;
@@ -95,11 +209,32 @@ impl Retriever {
             dim: embedder.dim(),
         };
         store::check_compatible(store.root(), &generation.manifest, &info)?;
+        let mut placed = Vec::with_capacity(extra.len());
+        for model in extra {
+            let want = store::EmbedderInfo {
+                id: model.id().to_string(),
+                dim: model.dim(),
+            };
+            let at = generation
+                .manifest
+                .views
+                .iter()
+                .position(|v| *v == want)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "internal: the index holds no vectors of {} ({}-d)",
+                        want.id,
+                        want.dim
+                    )
+                })?;
+            placed.push((at, model));
+        }
         let bm25 = Bm25::open(&dir.join(TANTIVY_DIR))?;
         Ok(Self {
             generation: std::sync::Arc::new(generation),
             bm25,
             embedder,
+            extra: placed,
         })
     }
 
@@ -109,12 +244,24 @@ impl Retriever {
             generation: std::sync::Arc::clone(&self.generation),
             bm25: self.bm25.clone(),
             embedder_id: self.embedder.id().to_string(),
+            extra: self
+                .extra
+                .iter()
+                .map(|(i, m)| (*i, m.id().to_string()))
+                .collect(),
         }
     }
 
     /// The id of the model this retriever embeds queries with.
     pub fn embedder_id(&self) -> &str {
         self.embedder.id()
+    }
+
+    /// The ids of every encoder in use, the primary first.
+    pub fn encoder_ids(&self) -> Vec<String> {
+        std::iter::once(self.embedder.id().to_string())
+            .chain(self.extra.iter().map(|(_, m)| m.id().to_string()))
+            .collect()
     }
 
     pub fn generation(&self) -> &Generation {
@@ -133,65 +280,82 @@ impl Retriever {
             .position(|c| c.doc_id == doc_id)
     }
 
-    /// Candidates from both retrievers (the vector side embeds the query alone, batch of one).
+    /// The share of the query's words (weighted by rarity) that chunk `row` contains.
+    pub fn coverage(&mut self, query: &str, row: usize) -> anyhow::Result<Option<f32>> {
+        let chunk = &self.generation.chunks[row];
+        let text = format!(
+            "{}\n{}\n{}",
+            chunk.heading_path(),
+            chunk.questions.join("\n"),
+            chunk.plain_text()
+        );
+        self.bm25.coverage(query, &text, chunk.language)
+    }
+
+    /// Candidates from every retriever (each encoder embeds the query alone, batch of one).
     pub fn candidates(&mut self, query: &str, limit: usize) -> anyhow::Result<Candidates> {
         let q = self.embed_query(query)?;
         self.candidates_with(query, &q, limit)
     }
 
-    /// The query's vector (embedded alone, so it does not depend on other queries).
-    pub fn embed_query(&mut self, query: &str) -> anyhow::Result<Vec<f32>> {
-        Ok(self
-            .embedder
-            .embed(&[query.to_string()], 1)?
-            .pop()
-            .unwrap_or_default())
+    /// The query's vector from every encoder (embedded alone, so it does not depend on other
+    /// queries).
+    pub fn embed_query(&mut self, query: &str) -> anyhow::Result<QueryVectors> {
+        let text = [query.to_string()];
+        let mut vectors = Vec::with_capacity(1 + self.extra.len());
+        vectors.push(self.embedder.embed(&text, 1, Role::Query)?.pop().unwrap_or_default());
+        for (_, model) in &mut self.extra {
+            vectors.push(model.embed(&text, 1, Role::Query)?.pop().unwrap_or_default());
+        }
+        Ok(QueryVectors { vectors })
     }
 
-    /// Candidates for a query whose vector is already known.
+    /// Candidates for a query whose vectors are already known.
     pub fn candidates_with(
         &mut self,
         query: &str,
-        vector: &[f32],
+        q: &QueryVectors,
         limit: usize,
     ) -> anyhow::Result<Candidates> {
         let (bm25, bm25_ideal) = self.bm25.search(query, limit)?;
-        let vector = self.vector_candidates(vector, limit);
+        let g = &self.generation;
+        let mut dense = Vec::with_capacity(q.vectors.len());
+        let languages: Vec<crate::lang::Lang> = g.chunks.iter().map(|c| c.language).collect();
+        let spaces = std::iter::once((g.manifest.embedder.clone(), g.vectors.as_slice())).chain(
+            self.extra
+                .iter()
+                .map(|(i, _)| (g.manifest.views[*i].clone(), g.extra[*i].as_slice())),
+        );
+        for ((info, vectors), qv) in spaces.zip(&q.vectors) {
+            anyhow::ensure!(
+                qv.len() == info.dim,
+                "internal: a {}-d query vector for {} ({}-d)",
+                qv.len(),
+                info.id,
+                info.dim
+            );
+            dense.push(DenseView::new(
+                info.id.clone(),
+                chunk_scores(&g.views, vectors, info.dim, g.chunks.len(), qv),
+                &languages,
+            ));
+        }
+        let vector = dense.first().map_or_else(Vec::new, |d| top_of(&d.scores, limit));
         Ok(Candidates {
             bm25,
             bm25_ideal,
             vector,
+            dense,
         })
     }
 
-    /// Embed many texts at once (for labelled examples), `batch_size` per model call.
+    /// Embed many labelled tickets at once with the primary encoder, `batch_size` per call.
     pub fn embed_many(
         &mut self,
         texts: &[String],
         batch_size: usize,
     ) -> anyhow::Result<Vec<Vec<f32>>> {
-        self.embedder.embed(texts, batch_size)
-    }
-
-    /// Exact nearest chunks by cosine: every view scored, a chunk takes its best view.
-    fn vector_candidates(&self, q: &[f32], limit: usize) -> Vec<(usize, f32)> {
-        let g = &self.generation;
-        let dim = g.manifest.embedder.dim;
-        let mut best = vec![f32::NEG_INFINITY; g.chunks.len()];
-        for (view, row) in g.views.iter().zip(g.vectors.chunks_exact(dim)) {
-            let s = dot(q, row);
-            let slot = &mut best[view.chunk as usize];
-            if s > *slot {
-                *slot = s;
-            }
-        }
-        let mut scored: Vec<(usize, f32)> = best
-            .into_iter()
-            .enumerate()
-            .filter(|(_, s)| s.is_finite())
-            .collect();
-        top_by_score(&mut scored, limit);
-        scored
+        self.embedder.embed(texts, batch_size, Role::Query)
     }
 
     /// Search: candidates, then ranking.
@@ -229,6 +393,37 @@ impl Retriever {
     }
 }
 
+/// Exact best cosine per chunk: every embedded text scored, a chunk takes its best one.
+fn chunk_scores(
+    views: &[store::View],
+    vectors: &[f32],
+    dim: usize,
+    chunks: usize,
+    q: &[f32],
+) -> Vec<f32> {
+    let mut best = vec![f32::NEG_INFINITY; chunks];
+    for (view, row) in views.iter().zip(vectors.chunks_exact(dim)) {
+        let s = dot(q, row);
+        let slot = &mut best[view.chunk as usize];
+        if s > *slot {
+            *slot = s;
+        }
+    }
+    best
+}
+
+/// The `limit` best finite scores as (row, score), best first.
+fn top_of(scores: &[f32], limit: usize) -> Vec<(usize, f32)> {
+    let mut scored: Vec<(usize, f32)> = scores
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, s)| s.is_finite())
+        .collect();
+    top_by_score(&mut scored, limit);
+    scored
+}
+
 fn rank_map(list: &[(usize, f32)]) -> HashMap<usize, (usize, f32)> {
     list.iter()
         .enumerate()
@@ -243,6 +438,12 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
     match options.mode {
         Mode::Bm25 => return c.bm25.clone(),
         Mode::Vector => return c.vector.clone(),
+        Mode::Dense(i) => {
+            return c
+                .dense
+                .get(i)
+                .map_or_else(Vec::new, |d| top_of(&d.scores, r.candidates))
+        }
         Mode::Hybrid => match r.fusion {
             Fusion::Rrf => {
                 for list in [&c.bm25, &c.vector] {
@@ -254,18 +455,41 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
             Fusion::Linear => {
                 // Both on absolute scales, so a weak best match stays weak: cosine as it is, and
                 // BM25 as a fraction of what a chunk holding every query word would score.
-                let scale = c.bm25_ideal.max(f32::EPSILON);
                 for &(row, s) in &c.bm25 {
                     *scores.entry(row).or_default() +=
-                        (1.0 - r.vector_weight) * (s / scale).min(1.0);
+                        (1.0 - r.vector_weight) * c.bm25_fraction(s);
                 }
                 for &(row, s) in &c.vector {
                     *scores.entry(row).or_default() += r.vector_weight * s.max(0.0);
                 }
             }
+            Fusion::Zscore => return zscore_fusion(c, r),
         },
     }
     let mut fused: Vec<(usize, f32)> = scores.into_iter().collect();
+    top_by_score(&mut fused, usize::MAX);
+    fused
+}
+
+/// Each encoder's cosine as standard deviations above this query's average chunk (so encoders
+/// whose cosines sit at different heights, such as E5's, count alike), averaged over the
+/// encoders, plus BM25 as a fraction of an ideal match times `bm25_weight` (absolute, so a
+/// weak best match stays weak). Scored over the union of every retriever's candidates.
+fn zscore_fusion(c: &Candidates, r: &RetrievalConfig) -> Vec<(usize, f32)> {
+    let mut rows: std::collections::BTreeSet<usize> = c.bm25.iter().map(|&(row, _)| row).collect();
+    for d in &c.dense {
+        rows.extend(top_of(&d.scores, r.candidates).into_iter().map(|(row, _)| row));
+    }
+    let bm25: HashMap<usize, f32> = c.bm25.iter().copied().collect();
+    let views = c.dense.len().max(1) as f32;
+    let mut fused: Vec<(usize, f32)> = rows
+        .into_iter()
+        .map(|row| {
+            let dense: f32 = c.dense.iter().map(|d| d.z(row)).sum::<f32>() / views;
+            let lexical = bm25.get(&row).map_or(0.0, |&s| c.bm25_fraction(s));
+            (row, dense + r.bm25_weight * lexical)
+        })
+        .collect();
     top_by_score(&mut fused, usize::MAX);
     fused
 }
@@ -297,6 +521,7 @@ mod tests {
             bm25_ideal: 1.0,
             bm25: vec![(1, 9.0), (2, 5.0), (3, 1.0)],
             vector: vec![(2, 0.8), (4, 0.7), (1, 0.1)],
+            dense: Vec::new(),
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Rrf));
         // Row 2 is 2nd and 1st; row 1 is 1st and 3rd: 1/62 + 1/61 > 1/61 + 1/63.
@@ -311,6 +536,7 @@ mod tests {
             bm25_ideal: 20.0,
             bm25: vec![(1, 10.0), (2, 30.0)],
             vector: vec![(2, 0.9), (1, 0.5)],
+            dense: Vec::new(),
         };
         let mut o = opts(Mode::Hybrid, Fusion::Linear);
         o.retrieval.vector_weight = 0.6;
@@ -330,6 +556,7 @@ mod tests {
             bm25_ideal: 10.0,
             bm25: vec![(1, 1.0)],
             vector: vec![(2, 0.7), (1, 0.2)],
+            dense: Vec::new(),
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Linear));
         assert_eq!(fused[0].0, 2);
@@ -341,6 +568,7 @@ mod tests {
             bm25_ideal: 1.0,
             bm25: vec![(5, 2.0)],
             vector: vec![(6, 0.5)],
+            dense: Vec::new(),
         };
         assert_eq!(fuse(&c, &opts(Mode::Bm25, Fusion::Rrf)), vec![(5, 2.0)]);
         assert_eq!(fuse(&c, &opts(Mode::Vector, Fusion::Rrf)), vec![(6, 0.5)]);

@@ -8,7 +8,8 @@
 //!     manifest.json  schema version, embedder id and dimension, one entry per document
 //!     chunks.jsonl   one chunk per line, in row order
 //!     views.jsonl    one embedded text per line: owning chunk row, text hash
-//!     vectors.f32    little-endian f32, one row of `dim` per view
+//!     vectors.f32    little-endian f32, one row of `dim` per view (the primary encoder)
+//!     vectors.ID.f32 the same rows from each further encoder (`views` in the manifest)
 //!     tantivy/       BM25 index over the chunks
 //! ```
 //! A new generation is written beside the live one and becomes live only when `CURRENT` is
@@ -61,6 +62,10 @@ pub struct Manifest {
     /// Seconds since the Unix epoch.
     pub created_at: u64,
     pub embedder: EmbedderInfo,
+    /// Further encoders whose vectors the generation holds beside the primary one (an index
+    /// written before they existed has none).
+    #[serde(default)]
+    pub views: Vec<EmbedderInfo>,
     pub documents: BTreeMap<String, DocEntry>,
     pub chunks: usize,
     pub vectors: usize,
@@ -266,6 +271,37 @@ pub struct GenerationData<'a> {
     pub views: &'a [View],
     /// `views.len() * dim` floats, row-major.
     pub vectors: &'a [f32],
+    /// The same rows from each encoder of `manifest.views`, in that order.
+    pub extra: &'a [Vec<f32>],
+}
+
+/// The file holding a further encoder's vectors.
+fn extra_vectors_file(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .collect();
+    format!("vectors.{safe}.f32")
+}
+
+fn write_f32(path: &Path, values: &[f32]) -> anyhow::Result<()> {
+    write_synced(path, |w| {
+        for x in values {
+            w.write_all(&x.to_le_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+fn read_f32(path: &Path) -> anyhow::Result<Vec<f32>> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
 }
 
 pub fn write_generation(dir: &Path, data: &GenerationData<'_>) -> anyhow::Result<()> {
@@ -276,14 +312,21 @@ pub fn write_generation(dir: &Path, data: &GenerationData<'_>) -> anyhow::Result
         data.views.len(),
         data.manifest.embedder.dim
     );
+    anyhow::ensure!(
+        data.extra.len() == data.manifest.views.len()
+            && data
+                .extra
+                .iter()
+                .zip(&data.manifest.views)
+                .all(|(v, info)| v.len() == data.views.len() * info.dim),
+        "internal: further encoders' vectors do not match the manifest"
+    );
     write_jsonl(&dir.join(CHUNKS), data.chunks)?;
     write_jsonl(&dir.join(VIEWS), data.views)?;
-    write_synced(&dir.join(VECTORS), |w| {
-        for x in data.vectors {
-            w.write_all(&x.to_le_bytes())?;
-        }
-        Ok(())
-    })?;
+    write_f32(&dir.join(VECTORS), data.vectors)?;
+    for (info, vectors) in data.manifest.views.iter().zip(data.extra) {
+        write_f32(&dir.join(extra_vectors_file(&info.id)), vectors)?;
+    }
     // The manifest last: a generation without one is incomplete by construction.
     write_synced(&dir.join(MANIFEST), |w| {
         serde_json::to_writer_pretty(&mut *w, data.manifest)?;
@@ -298,25 +341,28 @@ pub struct Generation {
     pub chunks: Vec<Chunk>,
     pub views: Vec<View>,
     pub vectors: Vec<f32>,
+    /// The vectors of each encoder of `manifest.views`, in that order.
+    pub extra: Vec<Vec<f32>>,
 }
 
 pub fn read_generation(dir: &Path) -> anyhow::Result<Generation> {
     let manifest = read_manifest(dir)?;
     let chunks: Vec<Chunk> = read_jsonl(&dir.join(CHUNKS))?;
     let views: Vec<View> = read_jsonl(&dir.join(VIEWS))?;
-    let path = dir.join(VECTORS);
-    let mut bytes = Vec::new();
-    File::open(&path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .with_context(|| format!("reading {}", path.display()))?;
-    let vectors: Vec<f32> = bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
+    let vectors = read_f32(&dir.join(VECTORS))?;
+    let extra = manifest
+        .views
+        .iter()
+        .map(|info| read_f32(&dir.join(extra_vectors_file(&info.id))))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     anyhow::ensure!(
         chunks.len() == manifest.chunks
             && views.len() == manifest.vectors
             && vectors.len() == views.len() * manifest.embedder.dim
+            && extra
+                .iter()
+                .zip(&manifest.views)
+                .all(|(v, info)| v.len() == views.len() * info.dim)
             && views.iter().all(|v| (v.chunk as usize) < chunks.len()),
         "index generation {} is inconsistent (chunks, views and vectors disagree): re-ingest with --rebuild",
         dir.display()
@@ -327,6 +373,7 @@ pub fn read_generation(dir: &Path) -> anyhow::Result<Generation> {
         chunks,
         views,
         vectors,
+        extra,
     })
 }
 
@@ -372,6 +419,7 @@ mod tests {
                 id: "a".into(),
                 dim: 512,
             },
+            views: Vec::new(),
             documents: BTreeMap::new(),
             chunks: 0,
             vectors: 0,

@@ -44,18 +44,38 @@ pub enum Priority {
 /// The numbers behind the confidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Signals {
-    /// Fused retrieval score of the best document (cosine and BM25 fraction, absolute scale).
+    /// Fused retrieval score of the best document (with z-score fusion: the encoders' standard
+    /// deviations above the query's average chunk, plus the weighted BM25 fraction).
     pub top_score: f32,
     /// Its lead over the runner-up document.
     pub margin: f32,
-    /// BM25 and vectors put the same document first.
+    /// The independent views agree on the first document: with two or more encoders, every
+    /// encoder's best document is the same; with one, BM25 and the encoder agree.
     pub agreement: bool,
+    /// The share of the views (each encoder, and BM25 when it found anything) whose own best
+    /// document is the one answered with.
+    pub views_agree: f32,
+    /// The answer-span check: the share of the ticket's words (weighted by rarity) that the
+    /// chosen section contains; null when the ticket and the section are in different
+    /// languages or the ticket has no word to check.
+    pub coverage: Option<f32>,
+    /// Each view's own best document and score (cosine for encoders, fraction of an ideal
+    /// match for BM25).
+    pub views: Vec<ViewSignal>,
     /// With labelled examples: the intent classifier's probability. Without: the share of the
     /// top documents' score mass in the best document's category (reported, not weighted).
     pub intent_share: f32,
     /// The best document's cosine similarity and BM25 fraction of an ideal match.
     pub vector: Option<f32>,
     pub bm25_fraction: Option<f32>,
+}
+
+/// What one view (an encoder, or BM25) thinks on its own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ViewSignal {
+    pub view: String,
+    pub doc_id: Option<String>,
+    pub score: f32,
 }
 
 /// One reason a ticket is not answered automatically, with the number and threshold behind it.
@@ -236,10 +256,11 @@ impl Pipeline {
 
         // Retrieval on the redacted text: card numbers and the like are not search terms.
         let search_text = pii::redact(&query, &pii);
-        let query_vector = self.retriever.embed_query(&search_text)?;
+        let query_vectors = self.retriever.embed_query(&search_text)?;
+        let query_vector = query_vectors.primary().to_vec();
         let candidates = self.retriever.candidates_with(
             &search_text,
-            &query_vector,
+            &query_vectors,
             self.retrieval.candidates,
         )?;
         let options = SearchOptions {
@@ -282,12 +303,25 @@ impl Pipeline {
                 }
             }
         }
-        let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
-        let agreement = match (candidates.bm25.first(), candidates.vector.first()) {
-            (Some(b), Some(v)) => doc_of(b.0) == doc_of(v.0),
-            _ => false,
-        };
+        let views = self.view_signals(&candidates);
         let top = hits.first();
+        let agreement = views_agreement(&views);
+        let views_agree = match top {
+            Some(h) if !views.is_empty() => {
+                views
+                    .iter()
+                    .filter(|v| v.doc_id.as_deref() == Some(h.doc_id.as_str()))
+                    .count() as f32
+                    / views.len() as f32
+            }
+            _ => 0.0,
+        };
+        let coverage = match top {
+            Some(h) if self.retriever.chunk(h.chunk_row).language.analysis() == language.analysis() => {
+                self.retriever.coverage(&search_text, h.chunk_row)?
+            }
+            _ => None,
+        };
         let top_chunk = top.map(|h| self.retriever.chunk(h.chunk_row).clone());
         let doc_category = top_chunk.as_ref().and_then(|c| c.category.clone());
         // Intent: the classifier trained on labelled history when there is one; otherwise the
@@ -325,17 +359,16 @@ impl Pipeline {
                 _ => 0.0,
             },
             agreement,
+            views_agree,
+            coverage,
+            views,
             intent_share,
             vector: top.and_then(|h| h.vector),
-            bm25_fraction: top
-                .and_then(|h| h.bm25)
-                .map(|s| (s / candidates.bm25_ideal.max(f32::EPSILON)).min(1.0)),
+            bm25_fraction: top.and_then(|h| h.bm25).map(|s| candidates.bm25_fraction(s)),
         };
         // With a classifier, the answer is right only if both the document and the intent are.
         let confidence = self.policy.calibration.confidence(
-            signals.top_score,
-            signals.margin,
-            signals.agreement,
+            &signals.features(),
             self.intent.as_ref().map(|_| signals.intent_share),
         );
 
@@ -415,6 +448,31 @@ impl Pipeline {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
             query_vector,
         })
+    }
+
+    /// Each view's own first document: every encoder, then BM25 when it found anything.
+    fn view_signals(&self, c: &crate::index::Candidates) -> Vec<ViewSignal> {
+        let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
+        let mut out: Vec<ViewSignal> = c
+            .dense
+            .iter()
+            .map(|d| {
+                let best = d.best();
+                ViewSignal {
+                    view: d.id.clone(),
+                    doc_id: best.map(|(row, _)| doc_of(row)),
+                    score: best.map_or(0.0, |(_, s)| s),
+                }
+            })
+            .collect();
+        if let Some(&(row, s)) = c.bm25.first() {
+            out.push(ViewSignal {
+                view: "bm25".into(),
+                doc_id: Some(doc_of(row)),
+                score: c.bm25_fraction(s),
+            });
+        }
+        out
     }
 
     fn reasons(&self, e: &Evidence<'_>) -> Vec<Reason> {
@@ -547,6 +605,33 @@ impl Pipeline {
         }
         out
     }
+}
+
+impl Signals {
+    /// The inputs of the confidence model, in `Calibration`'s order.
+    pub fn features(&self) -> crate::config::Features {
+        crate::config::Features {
+            top_score: self.top_score,
+            margin: self.margin,
+            agreement: f32::from(u8::from(self.agreement)),
+            views_agree: self.views_agree,
+            coverage: self.coverage.unwrap_or(crate::config::NEUTRAL_COVERAGE),
+        }
+    }
+}
+
+/// Whether the views agree on the first document: every encoder's, when there are two or
+/// more; else BM25's and the one encoder's.
+fn views_agreement(views: &[ViewSignal]) -> bool {
+    let encoders: Vec<&ViewSignal> = views.iter().filter(|v| v.view != "bm25").collect();
+    let compared: Vec<&ViewSignal> = if encoders.len() >= 2 {
+        encoders
+    } else {
+        views.iter().collect()
+    };
+    compared.len() >= 2
+        && compared[0].doc_id.is_some()
+        && compared.iter().all(|v| v.doc_id == compared[0].doc_id)
 }
 
 /// Everything the reasons are drawn from.
