@@ -102,7 +102,10 @@ pub fn ingest_view_specs(settings: &Settings, primary: &str) -> Vec<embed::Model
                 specs.push(spec)
             }
             Ok(_) => {}
-            Err(err) => warn(settings, &format!("indexing without the {name} view: {err}")),
+            Err(err) => warn(
+                settings,
+                &format!("indexing without the {name} view: {err}"),
+            ),
         }
     }
     specs
@@ -179,7 +182,11 @@ impl<'a> Workers<'a> {
             .clone();
         let load = |spec: &embed::ModelSpec| load_model(self.settings, spec, 1);
         let embedder = load(&self.spec)?;
-        let extra = self.views.iter().map(load).collect::<anyhow::Result<Vec<_>>>()?;
+        let extra = self
+            .views
+            .iter()
+            .map(load)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         self.build(shared.retriever(embedder, extra)?)
     }
 

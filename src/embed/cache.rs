@@ -40,7 +40,13 @@ impl VectorCache {
             .with_context(|| format!("creating the vector cache {}", dir.display()))?;
         let safe: String = id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let path = dir.join(format!("{safe}-{dim}d.vec"));
         let file = File::options()
@@ -220,7 +226,12 @@ mod tests {
         fn dim(&self) -> usize {
             3
         }
-        fn embed(&mut self, texts: &[String], _: usize, role: Role) -> anyhow::Result<Vec<Vec<f32>>> {
+        fn embed(
+            &mut self,
+            texts: &[String],
+            _: usize,
+            role: Role,
+        ) -> anyhow::Result<Vec<Vec<f32>>> {
             self.calls
                 .fetch_add(texts.len(), std::sync::atomic::Ordering::SeqCst);
             let r = if role == Role::Query { 1.0 } else { -1.0 };

@@ -45,8 +45,16 @@ pub fn systems(encoders: &[String]) -> Vec<(String, Mode, Option<Fusion>)> {
     }
     out.extend([
         ("hybrid-rrf".to_string(), Mode::Hybrid, Some(Fusion::Rrf)),
-        ("hybrid-linear".to_string(), Mode::Hybrid, Some(Fusion::Linear)),
-        ("hybrid-zscore".to_string(), Mode::Hybrid, Some(Fusion::Zscore)),
+        (
+            "hybrid-linear".to_string(),
+            Mode::Hybrid,
+            Some(Fusion::Linear),
+        ),
+        (
+            "hybrid-zscore".to_string(),
+            Mode::Hybrid,
+            Some(Fusion::Zscore),
+        ),
     ]);
     out
 }
@@ -297,7 +305,7 @@ mod tests {
             "hit5" => [1.0, 1.0, 0.0, 1.0, 1.0, 1.0],
         )
         .unwrap();
-        let rows = aggregate(frame).unwrap();
+        let rows = aggregate(frame, &systems(&["use".to_string()])).unwrap();
         let find = |g: &str, s: &str| {
             rows.iter()
                 .find(|r| r.group == g && r.system == s)

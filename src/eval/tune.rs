@@ -358,11 +358,11 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
     if !both {
         return start.clone();
     }
+    // Newton's method from the base rate, not from the configured weights: those may belong to
+    // another fusion's scale and saturate the sigmoid, where Newton's steps blow up.
     let mut w = [0f64; N];
-    w[0] = f64::from(start.intercept);
-    for (slot, v) in w[1..].iter_mut().zip(start.weights()) {
-        *slot = f64::from(v);
-    }
+    let rate = data.iter().map(|d| d.1).sum::<f64>() / data.len() as f64;
+    w[0] = (rate / (1.0 - rate)).ln();
     let lambda = 1e-2;
     for _ in 0..50 {
         let mut grad = [0f64; N];
@@ -461,9 +461,10 @@ mod tests {
             .map(|i| {
                 let score = i as f32 / n as f32;
                 let mut j = judged(&i.to_string(), Decision::Draft, Some(score >= 0.55), None);
-                j.top_score = score;
-                j.margin = 0.0;
-                j.agreement = false;
+                j.features = Features {
+                    top_score: score,
+                    ..Features::default()
+                };
                 // The configured confidence is a monotone map of the score.
                 j.confidence = score;
                 j
@@ -501,7 +502,7 @@ mod tests {
         let mut t = history(400);
         for j in &mut t {
             j.confidence = 0.9;
-            j.correct = Some(j.top_score >= 0.5);
+            j.correct = Some(j.features.top_score >= 0.5);
         }
         let options = Options {
             target: Target::MaxWrongRate(0.0),
@@ -526,7 +527,7 @@ mod tests {
         for (i, j) in t.iter_mut().enumerate() {
             if i % 2 == 0 {
                 j.routed_category = Some("shipping".into());
-                j.correct = Some(j.top_score >= 0.2);
+                j.correct = Some(j.features.top_score >= 0.2);
             }
         }
         let options = Options {
@@ -549,7 +550,7 @@ mod tests {
             j.correct = Some(right);
             j.classifier = true;
             j.intent_share = if right { 0.9 } else { 0.3 };
-            j.top_score = ((i * 7) % 13) as f32 / 13.0;
+            j.features.top_score = ((i * 7) % 13) as f32 / 13.0;
         }
         let options = Options {
             target: Target::Precision(0.99),

@@ -207,7 +207,8 @@ pub fn ingest(
     let intent_model = match encoders.first_mut() {
         Some(e) if !examples.is_empty() => {
             let texts: Vec<String> = examples.iter().map(|x| x.text.clone()).collect();
-            let vectors = embed_queries_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
+            let vectors =
+                embed_queries_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
             progress.message("training the intent classifier");
             Some(crate::pipeline::intent::train(
                 &examples,
@@ -355,8 +356,12 @@ impl<'a> EncoderPlan<'a> {
         text_of: &HashMap<String, usize>,
         fresh: &[Vec<f32>],
     ) -> (Vec<f32>, usize) {
-        let fresh_at: HashMap<usize, usize> =
-            self.missing.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        let fresh_at: HashMap<usize, usize> = self
+            .missing
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, i))
+            .collect();
         let mut out = Vec::with_capacity(views.len() * self.info.dim);
         let mut reused = 0;
         for view in views {
@@ -392,7 +397,14 @@ fn embed_queries_with_progress(
     batch_size: usize,
     progress: &Progress,
 ) -> anyhow::Result<Vec<Vec<f32>>> {
-    embed_slices(embedder, texts, batch_size, progress, "embedding examples", Role::Query)
+    embed_slices(
+        embedder,
+        texts,
+        batch_size,
+        progress,
+        "embedding examples",
+        Role::Query,
+    )
 }
 
 fn embed_slices(

@@ -88,7 +88,11 @@ impl DenseView {
                     .filter(|(_, l)| *l == lang)
                     .map(|(s, _)| *s),
             );
-            let stats = if n >= MIN_LANGUAGE_CHUNKS { (m, s) } else { (mean, std) };
+            let stats = if n >= MIN_LANGUAGE_CHUNKS {
+                (m, s)
+            } else {
+                (mean, std)
+            };
             by_language.insert(*lang, stats);
         }
         let scale = languages.iter().map(|l| by_language[l]).collect();
@@ -170,7 +174,10 @@ impl SharedIndex {
         );
         anyhow::ensure!(
             extra.len() == self.extra.len()
-                && extra.iter().zip(&self.extra).all(|(m, (_, id))| m.id() == id),
+                && extra
+                    .iter()
+                    .zip(&self.extra)
+                    .all(|(m, (_, id))| m.id() == id),
             "internal: further models do not match the index's views in use"
         );
         Ok(Retriever {
@@ -303,9 +310,19 @@ impl Retriever {
     pub fn embed_query(&mut self, query: &str) -> anyhow::Result<QueryVectors> {
         let text = [query.to_string()];
         let mut vectors = Vec::with_capacity(1 + self.extra.len());
-        vectors.push(self.embedder.embed(&text, 1, Role::Query)?.pop().unwrap_or_default());
+        vectors.push(
+            self.embedder
+                .embed(&text, 1, Role::Query)?
+                .pop()
+                .unwrap_or_default(),
+        );
         for (_, model) in &mut self.extra {
-            vectors.push(model.embed(&text, 1, Role::Query)?.pop().unwrap_or_default());
+            vectors.push(
+                model
+                    .embed(&text, 1, Role::Query)?
+                    .pop()
+                    .unwrap_or_default(),
+            );
         }
         Ok(QueryVectors { vectors })
     }
@@ -340,7 +357,9 @@ impl Retriever {
                 &languages,
             ));
         }
-        let vector = dense.first().map_or_else(Vec::new, |d| top_of(&d.scores, limit));
+        let vector = dense
+            .first()
+            .map_or_else(Vec::new, |d| top_of(&d.scores, limit));
         Ok(Candidates {
             bm25,
             bm25_ideal,
@@ -442,7 +461,7 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
             return c
                 .dense
                 .get(i)
-                .map_or_else(Vec::new, |d| top_of(&d.scores, r.candidates))
+                .map_or_else(Vec::new, |d| top_of(&d.scores, r.candidates));
         }
         Mode::Hybrid => match r.fusion {
             Fusion::Rrf => {
@@ -456,8 +475,7 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
                 // Both on absolute scales, so a weak best match stays weak: cosine as it is, and
                 // BM25 as a fraction of what a chunk holding every query word would score.
                 for &(row, s) in &c.bm25 {
-                    *scores.entry(row).or_default() +=
-                        (1.0 - r.vector_weight) * c.bm25_fraction(s);
+                    *scores.entry(row).or_default() += (1.0 - r.vector_weight) * c.bm25_fraction(s);
                 }
                 for &(row, s) in &c.vector {
                     *scores.entry(row).or_default() += r.vector_weight * s.max(0.0);
@@ -478,7 +496,11 @@ fn fuse(c: &Candidates, options: &SearchOptions) -> Vec<(usize, f32)> {
 fn zscore_fusion(c: &Candidates, r: &RetrievalConfig) -> Vec<(usize, f32)> {
     let mut rows: std::collections::BTreeSet<usize> = c.bm25.iter().map(|&(row, _)| row).collect();
     for d in &c.dense {
-        rows.extend(top_of(&d.scores, r.candidates).into_iter().map(|(row, _)| row));
+        rows.extend(
+            top_of(&d.scores, r.candidates)
+                .into_iter()
+                .map(|(row, _)| row),
+        );
     }
     let bm25: HashMap<usize, f32> = c.bm25.iter().copied().collect();
     let views = c.dense.len().max(1) as f32;
@@ -572,5 +594,80 @@ mod tests {
         };
         assert_eq!(fuse(&c, &opts(Mode::Bm25, Fusion::Rrf)), vec![(5, 2.0)]);
         assert_eq!(fuse(&c, &opts(Mode::Vector, Fusion::Rrf)), vec![(6, 0.5)]);
+    }
+
+    fn dense(id: &str, scores: &[f32], languages: &[crate::lang::Lang]) -> DenseView {
+        DenseView::new(id.into(), scores.to_vec(), languages)
+    }
+
+    #[test]
+    fn zscore_fusion_counts_encoders_on_one_scale() {
+        use crate::lang::Lang::En;
+        // Encoder a's cosines sit low and spread, b's high and tight (as E5's do); both put row 1
+        // far above their own average, row 0 only in a. Row 1 must win, and each encoder's
+        // standard deviation, not its raw cosine, must decide by how much.
+        let langs = [En; 4];
+        let a = dense("a", &[0.60, 0.55, 0.10, 0.15], &langs);
+        let b = dense("b", &[0.80, 0.90, 0.80, 0.80], &langs);
+        let c = Candidates {
+            bm25_ideal: 1.0,
+            dense: vec![a, b],
+            ..Candidates::default()
+        };
+        let mut o = opts(Mode::Hybrid, Fusion::Zscore);
+        o.retrieval.bm25_weight = 0.0;
+        let fused = fuse(&c, &o);
+        assert_eq!(fused[0].0, 1, "{fused:?}");
+        // z is scale-free: the same cosines shifted and stretched fuse the same.
+        let b2 = dense("b", &[0.4, 0.6, 0.4, 0.4], &langs);
+        let c2 = Candidates {
+            dense: vec![c.dense[0].clone(), b2],
+            ..c.clone()
+        };
+        let fused2 = fuse(&c2, &o);
+        for (x, y) in fused.iter().zip(&fused2) {
+            assert_eq!(x.0, y.0);
+            assert!((x.1 - y.1).abs() < 1e-4, "{fused:?} {fused2:?}");
+        }
+    }
+
+    #[test]
+    fn zscore_is_measured_within_each_language() {
+        use crate::lang::Lang::{En, Ru};
+        // An encoder that scores every Russian chunk 0.3 higher (the query is Russian): the best
+        // English chunk stands as far above the English ones as the best Russian one above the
+        // Russian ones, so neither language wins by its shift.
+        let mut scores = Vec::new();
+        let mut langs = Vec::new();
+        for i in 0..25 {
+            scores.push(0.20 + 0.001 * i as f32);
+            langs.push(En);
+            scores.push(0.50 + 0.001 * i as f32);
+            langs.push(Ru);
+        }
+        scores[0] = 0.6; // the best English chunk
+        scores[1] = 0.9; // the best Russian chunk: the same lead over its language
+        let d = dense("e5", &scores, &langs);
+        assert!((d.z(0) - d.z(1)).abs() < 1e-3, "{} {}", d.z(0), d.z(1));
+        // Against all chunks at once the Russian one would lead by far.
+        let all = dense("e5", &scores, &vec![En; scores.len()]);
+        assert!(all.z(1) > all.z(0) + 1.0);
+    }
+
+    #[test]
+    fn bm25_weight_adds_a_full_match_in_standard_deviations() {
+        use crate::lang::Lang::En;
+        let d = dense("a", &[0.5, 0.5, 0.1, 0.1], &[En; 4]);
+        let c = Candidates {
+            bm25_ideal: 10.0,
+            bm25: vec![(1, 10.0)],
+            dense: vec![d.clone()],
+            ..Candidates::default()
+        };
+        let mut o = opts(Mode::Hybrid, Fusion::Zscore);
+        o.retrieval.bm25_weight = 2.0;
+        let fused = fuse(&c, &o);
+        assert_eq!(fused[0].0, 1);
+        assert!((fused[0].1 - (d.z(1) + 2.0)).abs() < 1e-5, "{fused:?}");
     }
 }

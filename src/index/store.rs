@@ -279,7 +279,13 @@ pub struct GenerationData<'a> {
 fn extra_vectors_file(id: &str) -> String {
     let safe: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("vectors.{safe}.f32")
 }

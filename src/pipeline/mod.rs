@@ -317,7 +317,9 @@ impl Pipeline {
             _ => 0.0,
         };
         let coverage = match top {
-            Some(h) if self.retriever.chunk(h.chunk_row).language.analysis() == language.analysis() => {
+            Some(h)
+                if self.retriever.chunk(h.chunk_row).language.analysis() == language.analysis() =>
+            {
                 self.retriever.coverage(&search_text, h.chunk_row)?
             }
             _ => None,
@@ -364,7 +366,9 @@ impl Pipeline {
             views,
             intent_share,
             vector: top.and_then(|h| h.vector),
-            bm25_fraction: top.and_then(|h| h.bm25).map(|s| candidates.bm25_fraction(s)),
+            bm25_fraction: top
+                .and_then(|h| h.bm25)
+                .map(|s| candidates.bm25_fraction(s)),
         };
         // With a classifier, the answer is right only if both the document and the intent are.
         let confidence = self.policy.calibration.confidence(
@@ -684,5 +688,61 @@ fn priority(
         Priority::Low
     } else {
         Priority::Normal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(name: &str, doc: &str) -> ViewSignal {
+        ViewSignal {
+            view: name.into(),
+            doc_id: Some(doc.into()),
+            score: 0.5,
+        }
+    }
+
+    #[test]
+    fn encoders_agreeing_is_agreement_whatever_bm25_says() {
+        let views = [view("use", "a"), view("e5", "a"), view("bm25", "b")];
+        assert!(views_agreement(&views));
+        let views = [view("use", "a"), view("e5", "c"), view("bm25", "a")];
+        assert!(!views_agreement(&views));
+    }
+
+    #[test]
+    fn one_encoder_agrees_with_bm25_or_not() {
+        assert!(views_agreement(&[view("use", "a"), view("bm25", "a")]));
+        assert!(!views_agreement(&[view("use", "a"), view("bm25", "b")]));
+        assert!(!views_agreement(&[view("use", "a")]));
+    }
+
+    #[test]
+    fn confidence_rises_when_the_views_agree_and_the_section_covers_the_ticket() {
+        let cal = crate::config::Calibration::default();
+        let base = Signals {
+            top_score: 6.0,
+            margin: 1.0,
+            agreement: false,
+            views_agree: 1.0 / 3.0,
+            coverage: Some(0.2),
+            views: Vec::new(),
+            intent_share: 0.0,
+            vector: None,
+            bm25_fraction: None,
+        };
+        let agreeing = Signals {
+            agreement: true,
+            views_agree: 1.0,
+            ..base.clone()
+        };
+        let covered = Signals {
+            coverage: Some(0.9),
+            ..base.clone()
+        };
+        let c = |s: &Signals| cal.confidence(&s.features(), None);
+        assert!(c(&agreeing) > c(&base), "{} {}", c(&agreeing), c(&base));
+        assert!(c(&covered) > c(&base), "{} {}", c(&covered), c(&base));
     }
 }
