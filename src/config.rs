@@ -49,8 +49,13 @@ pub struct Policy {
     pub auto_threshold: f32,
     /// Confidence at or above which a draft is prepared; below it the ticket is escalated.
     pub draft_threshold: f32,
-    /// Best fused retrieval score below which the knowledge base is taken to have no answer.
+    /// Best absolute retrieval score (linear fusion of cosine and BM25 fraction, whatever fusion
+    /// ranks) below which the knowledge base is taken to have no answer.
     pub no_match_score: f32,
+    /// At most a draft when this share of the ticket's words (by rarity) names things no
+    /// document mentions ("SAP Ariba" against a KB that never does): the nearest document
+    /// is then a near miss, however the views agree.
+    pub unknown_terms_share: f32,
     /// Sentiment score at or below which the ticket is escalated.
     pub escalate_sentiment: f32,
     /// Sentiment score at or below which the ticket is at most drafted.
@@ -75,7 +80,8 @@ impl Default for Policy {
         Self {
             auto_threshold: 0.90,
             draft_threshold: 0.50,
-            no_match_score: 2.0,
+            no_match_score: 0.20,
+            unknown_terms_share: 0.3,
             escalate_sentiment: -0.6,
             draft_sentiment: -0.25,
             automate_categories: Vec::new(),
@@ -351,10 +357,12 @@ impl Config {
                 return bad(key, "must be between 0 and 1");
             }
         }
-        // In the fused score's units: standard deviations with z-score fusion, a fraction of
-        // an ideal match with the linear one.
-        if !(0.0..=20.0).contains(&p.no_match_score) {
-            return bad("policy.no_match_score", "must be between 0 and 20");
+        if !(0.0..=1.0).contains(&p.unknown_terms_share) {
+            return bad("policy.unknown_terms_share", "must be between 0 and 1");
+        }
+        // On the absolute scale of linear fusion, whatever fusion ranks.
+        if !(0.0..=1.0).contains(&p.no_match_score) {
+            return bad("policy.no_match_score", "must be between 0 and 1");
         }
         if p.draft_threshold > p.auto_threshold {
             return bad(

@@ -69,7 +69,7 @@ pub fn view_specs(settings: &Settings, indexed: &[EmbedderInfo]) -> Vec<embed::M
     let wanted = settings.view_names();
     let mut specs = Vec::new();
     for info in indexed {
-        if !wanted.iter().any(|w| *w == info.id) {
+        if !wanted.contains(&info.id) {
             continue;
         }
         match embed::resolve(&info.id, &settings.home) {

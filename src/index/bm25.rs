@@ -102,6 +102,17 @@ pub fn write(dir: &Path, chunks: &[Chunk]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What BM25 found for a query.
+#[derive(Debug, Clone, Default)]
+pub struct Lexical {
+    /// Chunk rows with their BM25 scores, best first.
+    pub rows: Vec<(usize, f32)>,
+    /// The score of an ideal match (see `Bm25::search`).
+    pub ideal: f32,
+    /// The share of that ideal carried by words no document contains (digits aside).
+    pub unknown_share: f32,
+}
+
 /// An open BM25 index (cheap to clone: readers and analyzers are shared or small).
 #[derive(Clone)]
 pub struct Bm25 {
@@ -173,7 +184,7 @@ impl Bm25 {
     /// so the ideal is the sum over query words of (title boost + 1) x IDF, taking for each word
     /// the language in which the index knows it best. Dividing by it puts BM25 on an absolute
     /// scale: a stray one-word match scores low however it ranks.
-    pub fn search(&mut self, text: &str, limit: usize) -> anyhow::Result<(Vec<(usize, f32)>, f32)> {
+    pub fn search(&mut self, text: &str, limit: usize) -> anyhow::Result<Lexical> {
         let searcher = self.reader.searcher();
         let n_docs = searcher.num_docs();
         let idf = |df: u64| {
@@ -186,6 +197,9 @@ impl Bm25 {
         let mut word_ideal: std::collections::BTreeMap<usize, f32> =
             std::collections::BTreeMap::new();
         let mut unknown_words: HashSet<usize> = HashSet::new();
+        // Unknown words without digits: names of things the knowledge base never mentions
+        // (order numbers and codes are unknown too, and say nothing about coverage).
+        let mut unknown_names: HashSet<usize> = HashSet::new();
         for (lang, analyzer) in &mut self.analyzers {
             let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {
                 continue;
@@ -205,6 +219,9 @@ impl Bm25 {
                     *slot = slot.max(ideal);
                 } else {
                     unknown_words.insert(token.offset_from);
+                    if !token.text.chars().any(|c| c.is_ascii_digit()) {
+                        unknown_names.insert(token.offset_from);
+                    }
                 }
                 if !seen.insert(token.text.clone()) {
                     continue;
@@ -231,8 +248,21 @@ impl Bm25 {
             .count();
         let ideal =
             word_ideal.values().sum::<f32>() + unknown as f32 * (TITLE_BOOST + 1.0) * idf(0);
+        let names = unknown_names
+            .iter()
+            .filter(|w| !word_ideal.contains_key(w))
+            .count();
+        let unknown_share = if ideal > 0.0 {
+            names as f32 * (TITLE_BOOST + 1.0) * idf(0) / ideal
+        } else {
+            0.0
+        };
         if clauses.is_empty() {
-            return Ok((Vec::new(), ideal));
+            return Ok(Lexical {
+                rows: Vec::new(),
+                ideal,
+                unknown_share,
+            });
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher
@@ -253,6 +283,10 @@ impl Bm25 {
                 rows.push((row, score));
             }
         }
-        Ok((rows, ideal))
+        Ok(Lexical {
+            rows,
+            ideal,
+            unknown_share,
+        })
     }
 }

@@ -124,6 +124,8 @@ pub struct Candidates {
     pub bm25: Vec<(usize, f32)>,
     /// What a chunk holding every query word would score in BM25 (see `Bm25::search`).
     pub bm25_ideal: f32,
+    /// The share of the query's words (by IDF) that no document contains, digits aside.
+    pub unknown_share: f32,
     /// The primary encoder's best chunk rows, best first.
     pub vector: Vec<(usize, f32)>,
     /// Each encoder's scores over all chunks, the primary first.
@@ -334,7 +336,8 @@ impl Retriever {
         q: &QueryVectors,
         limit: usize,
     ) -> anyhow::Result<Candidates> {
-        let (bm25, bm25_ideal) = self.bm25.search(query, limit)?;
+        let lexical = self.bm25.search(query, limit)?;
+        let (bm25, bm25_ideal) = (lexical.rows, lexical.ideal);
         let g = &self.generation;
         let mut dense = Vec::with_capacity(q.vectors.len());
         let languages: Vec<crate::lang::Lang> = g.chunks.iter().map(|c| c.language).collect();
@@ -363,6 +366,7 @@ impl Retriever {
         Ok(Candidates {
             bm25,
             bm25_ideal,
+            unknown_share: lexical.unknown_share,
             vector,
             dense,
         })
@@ -544,6 +548,7 @@ mod tests {
             bm25: vec![(1, 9.0), (2, 5.0), (3, 1.0)],
             vector: vec![(2, 0.8), (4, 0.7), (1, 0.1)],
             dense: Vec::new(),
+            unknown_share: 0.0,
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Rrf));
         // Row 2 is 2nd and 1st; row 1 is 1st and 3rd: 1/62 + 1/61 > 1/61 + 1/63.
@@ -559,6 +564,7 @@ mod tests {
             bm25: vec![(1, 10.0), (2, 30.0)],
             vector: vec![(2, 0.9), (1, 0.5)],
             dense: Vec::new(),
+            unknown_share: 0.0,
         };
         let mut o = opts(Mode::Hybrid, Fusion::Linear);
         o.retrieval.vector_weight = 0.6;
@@ -579,6 +585,7 @@ mod tests {
             bm25: vec![(1, 1.0)],
             vector: vec![(2, 0.7), (1, 0.2)],
             dense: Vec::new(),
+            unknown_share: 0.0,
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Linear));
         assert_eq!(fused[0].0, 2);
@@ -591,6 +598,7 @@ mod tests {
             bm25: vec![(5, 2.0)],
             vector: vec![(6, 0.5)],
             dense: Vec::new(),
+            unknown_share: 0.0,
         };
         assert_eq!(fuse(&c, &opts(Mode::Bm25, Fusion::Rrf)), vec![(5, 2.0)]);
         assert_eq!(fuse(&c, &opts(Mode::Vector, Fusion::Rrf)), vec![(6, 0.5)]);

@@ -383,7 +383,8 @@ impl Pipeline {
             human: &human_hits,
             top: top_chunk.as_ref(),
             category: category.as_deref(),
-            best_score: ranked.first().map_or(0.0, |h| h.score),
+            best_score: self.absolute_best(&candidates),
+            unknown_share: candidates.unknown_share,
         });
         let decision = reasons
             .iter()
@@ -454,6 +455,25 @@ impl Pipeline {
         })
     }
 
+    /// The best document's score on absolute scales (the linear fusion of the primary
+    /// encoder's cosine and the BM25 fraction of an ideal match), whatever the ranking fusion:
+    /// whether the knowledge base has anything at all. A z-score cannot say that: it is
+    /// relative to the other chunks, and bounded by their number in a small knowledge base.
+    fn absolute_best(&self, candidates: &crate::index::Candidates) -> f32 {
+        let options = SearchOptions {
+            mode: Mode::Hybrid,
+            retrieval: RetrievalConfig {
+                fusion: crate::config::Fusion::Linear,
+                ..self.retrieval.clone()
+            },
+            top: 1,
+        };
+        self.retriever
+            .rank(candidates, &options)
+            .first()
+            .map_or(0.0, |h| h.score)
+    }
+
     /// Each view's own first document: every encoder, then BM25 when it found anything.
     fn view_signals(&self, c: &crate::index::Candidates) -> Vec<ViewSignal> {
         let doc_of = |row: usize| self.retriever.chunk(row).doc_id.clone();
@@ -488,6 +508,7 @@ impl Pipeline {
             top,
             category,
             best_score,
+            unknown_share,
         } = *e;
         let p = &self.policy;
         let mut out = Vec::new();
@@ -508,6 +529,17 @@ impl Pipeline {
                     "no_kb_match",
                     Decision::Escalate,
                     "no knowledge-base document matches well enough".into(),
+                )
+            });
+        }
+        if unknown_share >= p.unknown_terms_share && best_score >= p.no_match_score {
+            out.push(Reason {
+                value: Some(unknown_share),
+                threshold: Some(p.unknown_terms_share),
+                ..reason(
+                    "unknown_terms",
+                    Decision::Draft,
+                    "the ticket names things no knowledge-base document mentions".into(),
                 )
             });
         }
@@ -647,8 +679,10 @@ struct Evidence<'a> {
     human: &'a [PhraseMatch],
     top: Option<&'a crate::corpus::Chunk>,
     category: Option<&'a str>,
-    /// The best retrieval score of any document: whether the knowledge base has anything.
+    /// The best absolute retrieval score of any document: whether the knowledge base has anything.
     best_score: f32,
+    /// The share of the ticket's words that no document contains (digits aside).
+    unknown_share: f32,
 }
 
 fn redact_entity(mut entity: Entity) -> Entity {
