@@ -6,14 +6,13 @@
 #![allow(clippy::print_stdout)]
 
 mod common;
-use common::peak_rss_mb;
+use common::{Profile, info, load_all, peak_rss_mb, profiles};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use kbctl::config::{Config, default_home};
-use kbctl::index::store::EmbedderInfo;
 use kbctl::index::{IngestOptions, Retriever, Store, ingest};
 use kbctl::pipeline::{Pipeline, Renderer, Task, stream};
 use kbctl::progress::Progress;
@@ -25,27 +24,7 @@ fn main() -> anyhow::Result<()> {
     let home = std::env::var_os("KBCTL_HOME").map_or_else(default_home, PathBuf::from);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir()?;
-    let index = work.path().join("index");
     let spec = kbctl::embed::resolve(kbctl::embed::DEFAULT_MODEL, &home)?;
-    let info = EmbedderInfo {
-        id: spec.id(),
-        dim: spec.dim(),
-    };
-    let store = Store::new(&index);
-    let options = IngestOptions {
-        rebuild: true,
-        examples: Vec::new(),
-        chunk_chars: 1200,
-        batch_size: 1,
-    };
-    ingest(
-        &store,
-        &[root.join("fixtures/kb")],
-        &info,
-        || kbctl::embed::load(&spec, None, &home, 2),
-        &options,
-        &Progress::hidden(),
-    )?;
 
     // Tickets: the fixture tickets and queries, repeated to TICKETS lines.
     let mut texts: Vec<String> = Vec::new();
@@ -74,6 +53,82 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
 
+    let mut rows = Vec::new();
+    for profile in profiles(&home) {
+        rows.push(measure(&profile, &spec, &home, root, work.path(), &input)?);
+    }
+
+    println!(
+        "| metric | {} |",
+        rows.iter()
+            .map(|r| r.profile)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    println!("|---|{}", "---:|".repeat(rows.len()));
+    let line = |name: &str, f: &dyn Fn(&Row) -> String| {
+        println!(
+            "| {name} | {} |",
+            rows.iter().map(f).collect::<Vec<_>>().join(" | ")
+        );
+    };
+    line("tickets (fixture tickets and queries, ru/pl/en)", &|_| {
+        TICKETS.to_string()
+    });
+    line("tickets/s, 1 worker", &|r| format!("{:.0}", r.rates[0]));
+    line("tickets/s, 2 workers", &|r| format!("{:.0}", r.rates[1]));
+    line("latency p50 per ticket, ms", &|r| format!("{:.2}", r.p50));
+    line("latency p99 per ticket, ms", &|r| format!("{:.2}", r.p99));
+    line(
+        "cold start `echo … | kbctl answer`, median of 5, ms",
+        &|r| format!("{:.0}", r.cold_ms),
+    );
+    line("peak RSS of `echo … | kbctl answer`, MB", &|r| {
+        format!("{:.0}", r.cold_rss_mb)
+    });
+    println!(
+        "\npeak RSS of this benchmark (all profiles, 2 workers loaded): {:.0} MB",
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+struct Row {
+    profile: &'static str,
+    rates: Vec<f64>,
+    p50: f64,
+    p99: f64,
+    cold_ms: f64,
+    cold_rss_mb: f64,
+}
+
+fn measure(
+    profile: &Profile,
+    spec: &kbctl::embed::ModelSpec,
+    home: &Path,
+    root: &Path,
+    work: &Path,
+    input: &str,
+) -> anyhow::Result<Row> {
+    let index = work.join(format!("index-{}", profile.name));
+    let store = Store::new(&index);
+    let options = IngestOptions {
+        rebuild: true,
+        examples: Vec::new(),
+        chunk_chars: 1200,
+        batch_size: 1,
+    };
+    let extra: Vec<_> = profile.views.iter().map(info).collect();
+    ingest(
+        &store,
+        &[root.join("fixtures/kb")],
+        &info(spec),
+        &extra,
+        || load_all(std::iter::once(spec).chain(&profile.views), home, 2),
+        &options,
+        &Progress::hidden(),
+    )?;
+
     let config = Config::default();
     let pipeline_for = |retriever: Retriever| -> anyhow::Result<Pipeline> {
         Ok(Pipeline::new(
@@ -85,28 +140,31 @@ fn main() -> anyhow::Result<()> {
             Task::Answer,
         ))
     };
-    let first = || -> anyhow::Result<Pipeline> {
-        pipeline_for(Retriever::open(
+    let open = || -> anyhow::Result<Retriever> {
+        Retriever::open(
             &store,
-            kbctl::embed::load(&spec, None, &home, 1)?,
-        )?)
+            kbctl::embed::load(spec, None, home, 1)?,
+            load_all(&profile.views, home, 1)?,
+        )
     };
-    let shared = std::sync::Mutex::new(
-        Retriever::open(&store, kbctl::embed::load(&spec, None, &home, 1)?)?.share(),
-    );
+    let first = || -> anyhow::Result<Pipeline> { pipeline_for(open()?) };
+    let shared = std::sync::Mutex::new(open()?.share());
     let extra = || -> anyhow::Result<Pipeline> {
         let shared = shared
             .lock()
             .map_err(|_| anyhow::anyhow!("poisoned"))?
             .clone();
-        pipeline_for(shared.retriever(kbctl::embed::load(&spec, None, &home, 1)?)?)
+        pipeline_for(shared.retriever(
+            kbctl::embed::load(spec, None, home, 1)?,
+            load_all(&profile.views, home, 1)?,
+        )?)
     };
 
     // Latency per ticket, one worker, in process.
     let mut pipeline = first()?;
     let map = ColumnMap::default();
     let records: Vec<Record> = kbctl::tickets::read(
-        Box::new(std::io::Cursor::new(input.clone())),
+        Box::new(std::io::Cursor::new(input.to_string())),
         InputFormat::Jsonl,
         "bench",
         &map,
@@ -127,23 +185,31 @@ fn main() -> anyhow::Result<()> {
     for workers in [1, 2] {
         let first = first()?;
         let records = kbctl::tickets::read(
-            Box::new(std::io::Cursor::new(input.clone())),
+            Box::new(std::io::Cursor::new(input.to_string())),
             InputFormat::Jsonl,
             "bench",
             &map,
         );
         let t = Instant::now();
         let (n, _) = stream::run(records, first, workers - 1, &extra, false, |_| Ok(()))?;
-        rates.push((workers, n as f64 / t.elapsed().as_secs_f64()));
+        rates.push(n as f64 / t.elapsed().as_secs_f64());
     }
 
-    // Cold start of the real binary: process start, index and model load, one ticket.
+    // Cold start of the real binary: process start, index and model load, one ticket, and its
+    // peak memory (VmHWM, polled until it exits: the peak is reached once the models are loaded).
     let bin = env!("CARGO_BIN_EXE_kbctl");
     let mut colds = Vec::new();
+    let mut rss = 0.0f64;
     for _ in 0..5 {
         let t = Instant::now();
         let mut child = Command::new(bin)
-            .args(["--index", index.to_str().unwrap_or_default(), "answer"])
+            .args([
+                "--index",
+                index.to_str().unwrap_or_default(),
+                "--profile",
+                profile.name,
+                "answer",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -152,26 +218,23 @@ fn main() -> anyhow::Result<()> {
             use std::io::Write;
             stdin.write_all("Где мой заказ?\n".as_bytes())?;
         }
-        anyhow::ensure!(child.wait()?.success(), "kbctl answer failed");
+        let status = loop {
+            rss = rss.max(common::process_peak_rss_mb(child.id()));
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        anyhow::ensure!(status.success(), "kbctl answer failed");
         colds.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     colds.sort_by(f64::total_cmp);
-
-    println!("| metric | value |");
-    println!("|---|---:|");
-    println!("| tickets | {TICKETS} (fixture tickets and queries, ru/pl/en) |");
-    for (w, rate) in &rates {
-        println!("| tickets/s, {w} worker(s) | {rate:.0} |");
-    }
-    println!("| latency p50 per ticket, ms | {:.2} |", pct(0.5));
-    println!("| latency p99 per ticket, ms | {:.2} |", pct(0.99));
-    println!(
-        "| cold start `echo … | kbctl answer`, median of 5, ms | {:.0} |",
-        colds[colds.len() / 2]
-    );
-    println!(
-        "| peak RSS of this benchmark (2 workers loaded), MB | {:.0} |",
-        peak_rss_mb()
-    );
-    Ok(())
+    Ok(Row {
+        profile: profile.name,
+        rates,
+        p50: pct(0.5),
+        p99: pct(0.99),
+        cold_ms: colds[colds.len() / 2],
+        cold_rss_mb: rss,
+    })
 }

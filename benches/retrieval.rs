@@ -4,20 +4,22 @@
 //! Run: `cargo bench --bench retrieval` (after `scripts/setup`). Prints one table.
 // A benchmark's table is its output.
 #![allow(clippy::print_stdout)]
+// One row's worth of parameters.
+#![allow(clippy::too_many_arguments)]
 
 mod common;
-use common::peak_rss_mb;
+use common::{Profile, info, load_all, peak_rss_mb, profiles};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use kbctl::config::{RetrievalConfig, default_home};
-use kbctl::index::store::EmbedderInfo;
 use kbctl::index::{IngestOptions, Mode, Retriever, SearchOptions, Store, ingest};
 use kbctl::progress::Progress;
 
 struct Row {
     kb: String,
+    profile: &'static str,
     docs: usize,
     chunks: usize,
     ingest_s: f64,
@@ -32,6 +34,7 @@ fn main() -> anyhow::Result<()> {
     let home = std::env::var_os("KBCTL_HOME").map_or_else(default_home, PathBuf::from);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let spec = kbctl::embed::resolve(kbctl::embed::DEFAULT_MODEL, &home)?;
+    let profiles = profiles(&home);
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir()?;
     let mut rows = Vec::new();
@@ -43,15 +46,18 @@ fn main() -> anyhow::Result<()> {
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .filter_map(|v| v["query"].as_str().map(str::to_string))
             .collect();
-    rows.push(run(
-        "fixtures/kb",
-        &[manifest_dir.join("fixtures/kb")],
-        &queries,
-        &work.path().join("fx"),
-        &spec,
-        &home,
-        threads,
-    )?);
+    for profile in &profiles {
+        rows.push(run(
+            "fixtures/kb",
+            &[manifest_dir.join("fixtures/kb")],
+            &queries,
+            &work.path().join(format!("fx-{}", profile.name)),
+            &spec,
+            profile,
+            &home,
+            threads,
+        )?);
+    }
 
     // 2. Bitext: every agent response as a document, 1,000 customer instructions as queries.
     let bitext = manifest_dir.join(
@@ -78,15 +84,18 @@ fn main() -> anyhow::Result<()> {
                 instructions.push(r["instruction"].clone());
             }
         }
-        rows.push(run(
-            "bitext responses",
-            &[kb_dir],
-            &instructions,
-            &work.path().join("bt"),
-            &spec,
-            &home,
-            threads,
-        )?);
+        for profile in &profiles {
+            rows.push(run(
+                "bitext responses",
+                std::slice::from_ref(&kb_dir),
+                &instructions,
+                &work.path().join(format!("bt-{}", profile.name)),
+                &spec,
+                profile,
+                &home,
+                threads,
+            )?);
+        }
     } else {
         eprintln!(
             "skipping the Bitext knowledge base: {} not found",
@@ -95,13 +104,14 @@ fn main() -> anyhow::Result<()> {
     }
 
     println!(
-        "| knowledge base | docs | chunks | ingest s | docs/s | chunks/s | index MB | queries | p50 ms | p99 ms | queries/s |"
+        "| knowledge base | profile | docs | chunks | ingest s | docs/s | chunks/s | index MB | queries | p50 ms | p99 ms | queries/s |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {:.2} | {:.0} | {:.0} | {:.1} | {} | {:.2} | {:.2} | {:.0} |",
+            "| {} | {} | {} | {} | {:.2} | {:.0} | {:.0} | {:.1} | {} | {:.2} | {:.2} | {:.0} |",
             r.kb,
+            r.profile,
             r.docs,
             r.chunks,
             r.ingest_s,
@@ -124,14 +134,13 @@ fn run(
     queries: &[String],
     index_dir: &Path,
     spec: &kbctl::embed::ModelSpec,
+    profile: &Profile,
     home: &Path,
     threads: usize,
 ) -> anyhow::Result<Row> {
     let store = Store::new(index_dir);
-    let info = EmbedderInfo {
-        id: spec.id(),
-        dim: spec.dim(),
-    };
+    let primary = info(spec);
+    let extra: Vec<_> = profile.views.iter().map(info).collect();
     let options = IngestOptions {
         rebuild: true,
         examples: Vec::new(),
@@ -142,15 +151,16 @@ fn run(
     let summary = ingest(
         &store,
         paths,
-        &info,
-        || kbctl::embed::load(spec, None, home, threads),
+        &primary,
+        &extra,
+        || load_all(std::iter::once(spec).chain(&profile.views), home, threads),
         &options,
         &Progress::hidden(),
     )?;
     let ingest_s = start.elapsed().as_secs_f64();
 
     let embedder = kbctl::embed::load(spec, None, home, 1)?;
-    let mut retriever = Retriever::open(&store, embedder)?;
+    let mut retriever = Retriever::open(&store, embedder, load_all(&profile.views, home, 1)?)?;
     let search = SearchOptions {
         mode: Mode::Hybrid,
         retrieval: RetrievalConfig::default(),
@@ -168,6 +178,7 @@ fn run(
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     Ok(Row {
         kb: name.into(),
+        profile: profile.name,
         docs: summary.documents,
         chunks: summary.chunks,
         ingest_s,

@@ -52,10 +52,13 @@ pub struct Policy {
     /// Best absolute retrieval score (linear fusion of cosine and BM25 fraction, whatever fusion
     /// ranks) below which the knowledge base is taken to have no answer.
     pub no_match_score: f32,
-    /// At most a draft when this share of the ticket's words (by rarity) names things no
-    /// document mentions ("SAP Ariba" against a KB that never does): the nearest document
-    /// is then a near miss, however the views agree.
-    pub unknown_terms_share: f32,
+    /// At most a draft when at least this share of the subject's words is unknown to every
+    /// document ("SAP Ariba" against a KB that never names it): the topic is one the knowledge
+    /// base does not cover, and its nearest document is a near miss however the views agree.
+    pub unknown_topic_share: f32,
+    /// Escalated when less than this share of the ticket's words is known to the knowledge
+    /// base in any language: noise, another language, or a topic it has never heard of.
+    pub min_known_share: f32,
     /// Sentiment score at or below which the ticket is escalated.
     pub escalate_sentiment: f32,
     /// Sentiment score at or below which the ticket is at most drafted.
@@ -78,10 +81,11 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            auto_threshold: 0.90,
+            auto_threshold: 0.85,
             draft_threshold: 0.50,
             no_match_score: 0.20,
-            unknown_terms_share: 0.3,
+            unknown_topic_share: 0.5,
+            min_known_share: 0.25,
             escalate_sentiment: -0.6,
             draft_sentiment: -0.25,
             automate_categories: Vec::new(),
@@ -357,8 +361,13 @@ impl Config {
                 return bad(key, "must be between 0 and 1");
             }
         }
-        if !(0.0..=1.0).contains(&p.unknown_terms_share) {
-            return bad("policy.unknown_terms_share", "must be between 0 and 1");
+        for (key, value) in [
+            ("policy.unknown_topic_share", p.unknown_topic_share),
+            ("policy.min_known_share", p.min_known_share),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return bad(key, "must be between 0 and 1");
+            }
         }
         // On the absolute scale of linear fusion, whatever fusion ranks.
         if !(0.0..=1.0).contains(&p.no_match_score) {

@@ -66,10 +66,12 @@ impl Judged {
     pub fn kb_gap(&self) -> bool {
         self.decision != Decision::Auto
             && self.should_escalate != Some(true)
-            && self
-                .reasons
-                .iter()
-                .all(|r| matches!(r.as_str(), "no_kb_match" | "low_confidence"))
+            && self.reasons.iter().all(|r| {
+                matches!(
+                    r.as_str(),
+                    "no_kb_match" | "unknown_topic" | "low_confidence"
+                )
+            })
     }
 
     /// The decision at other thresholds: confidence can only make it more cautious than the floor.

@@ -109,8 +109,26 @@ pub struct Lexical {
     pub rows: Vec<(usize, f32)>,
     /// The score of an ideal match (see `Bm25::search`).
     pub ideal: f32,
-    /// The share of that ideal carried by words no document contains (digits aside).
-    pub unknown_share: f32,
+}
+
+/// Which of a text's words the knowledge base knows, in any of its languages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vocabulary {
+    /// Words (as analysers cut them, stop words left out, one per position) without digits.
+    pub words: usize,
+    /// Those no document contains in any language, as written in the text.
+    pub unknown: Vec<String>,
+}
+
+impl Vocabulary {
+    /// The share of the words the knowledge base knows (1 for a text without words).
+    pub fn known_share(&self) -> f32 {
+        if self.words == 0 {
+            1.0
+        } else {
+            1.0 - self.unknown.len() as f32 / self.words as f32
+        }
+    }
 }
 
 /// An open BM25 index (cheap to clone: readers and analyzers are shared or small).
@@ -178,6 +196,51 @@ impl Bm25 {
         Ok((total > 0.0).then(|| covered / total))
     }
 
+    /// Which words of `text` the knowledge base knows: a word is known when some language's
+    /// analyser cuts it to a term that a title or body holds. Left out: words with digits
+    /// (order numbers and codes are unknown by nature and say nothing about the topic) and
+    /// words some language drops as a stop word (a Russian "за" is no English evidence).
+    pub fn vocabulary(&mut self, text: &str) -> anyhow::Result<Vocabulary> {
+        let searcher = self.reader.searcher();
+        // Per word position: its surface form, how many languages kept it, whether any knows it.
+        let mut words: std::collections::BTreeMap<usize, (String, usize, bool)> =
+            std::collections::BTreeMap::new();
+        let mut languages = 0;
+        for (lang, analyzer) in &mut self.analyzers {
+            let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {
+                continue;
+            };
+            languages += 1;
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                let entry = words.entry(token.offset_from).or_insert_with(|| {
+                    let surface = text.get(token.offset_from..token.offset_to).unwrap_or("");
+                    (surface.to_string(), 0, false)
+                });
+                entry.1 += 1;
+                if !entry.2 {
+                    entry.2 = searcher.doc_freq(&Term::from_field_text(f.body, &token.text))? > 0
+                        || searcher.doc_freq(&Term::from_field_text(f.title, &token.text))? > 0;
+                }
+            }
+        }
+        let words: Vec<(String, bool)> = words
+            .into_values()
+            .filter(|(surface, kept, _)| {
+                *kept == languages && !surface.chars().any(|c| c.is_numeric())
+            })
+            .map(|(surface, _, known)| (surface, known))
+            .collect();
+        Ok(Vocabulary {
+            words: words.len(),
+            unknown: words
+                .into_iter()
+                .filter(|(_, known)| !known)
+                .map(|(surface, _)| surface)
+                .collect(),
+        })
+    }
+
     /// The best `limit` chunk rows for `text` with their BM25 scores, best first, and the
     /// score an ideal chunk would get: one holding every query word once, in title and body, at
     /// average length. For one occurrence at average length BM25 scores a term exactly its IDF,
@@ -197,9 +260,6 @@ impl Bm25 {
         let mut word_ideal: std::collections::BTreeMap<usize, f32> =
             std::collections::BTreeMap::new();
         let mut unknown_words: HashSet<usize> = HashSet::new();
-        // Unknown words without digits: names of things the knowledge base never mentions
-        // (order numbers and codes are unknown too, and say nothing about coverage).
-        let mut unknown_names: HashSet<usize> = HashSet::new();
         for (lang, analyzer) in &mut self.analyzers {
             let Some(f) = self.fields.langs.iter().find(|f| f.lang == *lang) else {
                 continue;
@@ -219,9 +279,6 @@ impl Bm25 {
                     *slot = slot.max(ideal);
                 } else {
                     unknown_words.insert(token.offset_from);
-                    if !token.text.chars().any(|c| c.is_ascii_digit()) {
-                        unknown_names.insert(token.offset_from);
-                    }
                 }
                 if !seen.insert(token.text.clone()) {
                     continue;
@@ -248,20 +305,10 @@ impl Bm25 {
             .count();
         let ideal =
             word_ideal.values().sum::<f32>() + unknown as f32 * (TITLE_BOOST + 1.0) * idf(0);
-        let names = unknown_names
-            .iter()
-            .filter(|w| !word_ideal.contains_key(w))
-            .count();
-        let unknown_share = if ideal > 0.0 {
-            names as f32 * (TITLE_BOOST + 1.0) * idf(0) / ideal
-        } else {
-            0.0
-        };
         if clauses.is_empty() {
             return Ok(Lexical {
                 rows: Vec::new(),
                 ideal,
-                unknown_share,
             });
         }
         let query = BooleanQuery::new(clauses);
@@ -283,10 +330,76 @@ impl Bm25 {
                 rows.push((row, score));
             }
         }
-        Ok(Lexical {
-            rows,
-            ideal,
-            unknown_share,
-        })
+        Ok(Lexical { rows, ideal })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(id: &str, language: Lang, title: &str, text: &str) -> Chunk {
+        Chunk {
+            id: format!("{id}#0"),
+            doc_id: id.into(),
+            ordinal: 0,
+            title: title.into(),
+            headings: Vec::new(),
+            text: text.into(),
+            language,
+            category: None,
+            tags: Vec::new(),
+            never_automate: false,
+            questions: Vec::new(),
+            source: format!("{id}.md"),
+            url: None,
+        }
+    }
+
+    fn index() -> (tempfile::TempDir, Bm25) {
+        let dir = tempfile::tempdir().unwrap();
+        let chunks = [
+            chunk(
+                "invoice",
+                Lang::En,
+                "Purchase order numbers",
+                "Add a purchase order number to your invoices in the billing settings.",
+            ),
+            chunk(
+                "parol",
+                Lang::Ru,
+                "Восстановление пароля",
+                "Ссылка для сброса пароля действует 24 часа.",
+            ),
+        ];
+        write(dir.path(), &chunks).unwrap();
+        let bm25 = Bm25::open(dir.path()).unwrap();
+        (dir, bm25)
+    }
+
+    #[test]
+    fn vocabulary_names_the_words_no_document_knows() {
+        let (_dir, mut bm25) = index();
+        let v = bm25
+            .vocabulary("Do you integrate with Ariba for purchase orders?")
+            .unwrap();
+        // "with" and "for" are English stop words, "do" a Polish one; the rest is counted.
+        assert_eq!(v.unknown, vec!["you", "integrate", "Ariba"], "{v:?}");
+        assert_eq!(v.words, 5, "{v:?}");
+        assert!((v.known_share() - 0.4).abs() < 1e-6);
+    }
+
+    #[test]
+    fn vocabulary_knows_words_in_any_language_and_skips_codes() {
+        let (_dir, mut bm25) = index();
+        // Inflected Russian meets the stemmed index; an order number says nothing.
+        let v = bm25.vocabulary("сброс паролей, заказ 2026-99491").unwrap();
+        assert_eq!(v.unknown, vec!["заказ"], "{v:?}");
+        assert_eq!(v.words, 3, "{v:?}");
+        // Noise: nothing known.
+        let noise = bm25.vocabulary("ꙮ ᚠᛇᚻ qzxv ʬʭ").unwrap();
+        assert!(noise.known_share() < 0.01, "{noise:?}");
+        // No words at all is not evidence of anything.
+        assert_eq!(bm25.vocabulary("?? 123").unwrap().known_share(), 1.0);
     }
 }

@@ -124,8 +124,6 @@ pub struct Candidates {
     pub bm25: Vec<(usize, f32)>,
     /// What a chunk holding every query word would score in BM25 (see `Bm25::search`).
     pub bm25_ideal: f32,
-    /// The share of the query's words (by IDF) that no document contains, digits aside.
-    pub unknown_share: f32,
     /// The primary encoder's best chunk rows, best first.
     pub vector: Vec<(usize, f32)>,
     /// Each encoder's scores over all chunks, the primary first.
@@ -289,6 +287,11 @@ impl Retriever {
             .position(|c| c.doc_id == doc_id)
     }
 
+    /// Which of the text's words the knowledge base knows (see `Bm25::vocabulary`).
+    pub fn vocabulary(&mut self, text: &str) -> anyhow::Result<crate::index::bm25::Vocabulary> {
+        self.bm25.vocabulary(text)
+    }
+
     /// The share of the query's words (weighted by rarity) that chunk `row` contains.
     pub fn coverage(&mut self, query: &str, row: usize) -> anyhow::Result<Option<f32>> {
         let chunk = &self.generation.chunks[row];
@@ -366,7 +369,6 @@ impl Retriever {
         Ok(Candidates {
             bm25,
             bm25_ideal,
-            unknown_share: lexical.unknown_share,
             vector,
             dense,
         })
@@ -548,7 +550,6 @@ mod tests {
             bm25: vec![(1, 9.0), (2, 5.0), (3, 1.0)],
             vector: vec![(2, 0.8), (4, 0.7), (1, 0.1)],
             dense: Vec::new(),
-            unknown_share: 0.0,
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Rrf));
         // Row 2 is 2nd and 1st; row 1 is 1st and 3rd: 1/62 + 1/61 > 1/61 + 1/63.
@@ -564,7 +565,6 @@ mod tests {
             bm25: vec![(1, 10.0), (2, 30.0)],
             vector: vec![(2, 0.9), (1, 0.5)],
             dense: Vec::new(),
-            unknown_share: 0.0,
         };
         let mut o = opts(Mode::Hybrid, Fusion::Linear);
         o.retrieval.vector_weight = 0.6;
@@ -585,7 +585,6 @@ mod tests {
             bm25: vec![(1, 1.0)],
             vector: vec![(2, 0.7), (1, 0.2)],
             dense: Vec::new(),
-            unknown_share: 0.0,
         };
         let fused = fuse(&c, &opts(Mode::Hybrid, Fusion::Linear));
         assert_eq!(fused[0].0, 2);
@@ -598,7 +597,6 @@ mod tests {
             bm25: vec![(5, 2.0)],
             vector: vec![(6, 0.5)],
             dense: Vec::new(),
-            unknown_share: 0.0,
         };
         assert_eq!(fuse(&c, &opts(Mode::Bm25, Fusion::Rrf)), vec![(5, 2.0)]);
         assert_eq!(fuse(&c, &opts(Mode::Vector, Fusion::Rrf)), vec![(6, 0.5)]);

@@ -376,6 +376,14 @@ impl Pipeline {
             self.intent.as_ref().map(|_| signals.intent_share),
         );
 
+        let vocabulary = self.retriever.vocabulary(&search_text)?;
+        let subject = match &ticket.subject {
+            Some(subject) => self
+                .retriever
+                .vocabulary(&pii::redact(subject, &pii::find_pii(subject)))?,
+            None => Default::default(),
+        };
+        let best_score = self.absolute_best(&candidates);
         let reasons = self.reasons(&Evidence {
             confidence,
             sentiment: &sentiment,
@@ -383,8 +391,9 @@ impl Pipeline {
             human: &human_hits,
             top: top_chunk.as_ref(),
             category: category.as_deref(),
-            best_score: self.absolute_best(&candidates),
-            unknown_share: candidates.unknown_share,
+            best_score,
+            vocabulary: &vocabulary,
+            subject: &subject,
         });
         let decision = reasons
             .iter()
@@ -508,7 +517,8 @@ impl Pipeline {
             top,
             category,
             best_score,
-            unknown_share,
+            vocabulary,
+            subject,
         } = *e;
         let p = &self.policy;
         let mut out = Vec::new();
@@ -532,14 +542,34 @@ impl Pipeline {
                 )
             });
         }
-        if unknown_share >= p.unknown_terms_share && best_score >= p.no_match_score {
+        let known = vocabulary.known_share();
+        if known < p.min_known_share {
             out.push(Reason {
-                value: Some(unknown_share),
-                threshold: Some(p.unknown_terms_share),
+                value: Some(known),
+                threshold: Some(p.min_known_share),
                 ..reason(
-                    "unknown_terms",
+                    "unrecognised_text",
+                    Decision::Escalate,
+                    format!(
+                        "{} of {} words are unknown to the knowledge base in every language",
+                        vocabulary.unknown.len(),
+                        vocabulary.words
+                    ),
+                )
+            });
+        }
+        let unknown_topic = 1.0 - subject.known_share();
+        if subject.words > 0 && unknown_topic >= p.unknown_topic_share {
+            out.push(Reason {
+                value: Some(unknown_topic),
+                threshold: Some(p.unknown_topic_share),
+                ..reason(
+                    "unknown_topic",
                     Decision::Draft,
-                    "the ticket names things no knowledge-base document mentions".into(),
+                    format!(
+                        "the subject names what no document mentions: {}",
+                        subject.unknown.join(", ")
+                    ),
                 )
             });
         }
@@ -681,8 +711,10 @@ struct Evidence<'a> {
     category: Option<&'a str>,
     /// The best absolute retrieval score of any document: whether the knowledge base has anything.
     best_score: f32,
-    /// The share of the ticket's words that no document contains (digits aside).
-    unknown_share: f32,
+    /// Which of the ticket's words the knowledge base knows.
+    vocabulary: &'a crate::index::bm25::Vocabulary,
+    /// The same for its subject (empty without one).
+    subject: &'a crate::index::bm25::Vocabulary,
 }
 
 fn redact_entity(mut entity: Entity) -> Entity {
