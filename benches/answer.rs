@@ -117,6 +117,7 @@ fn measure(
         examples: Vec::new(),
         chunk_chars: 1200,
         batch_size: 1,
+        history: None,
     };
     let extra: Vec<_> = profile.views.iter().map(info).collect();
     ingest(

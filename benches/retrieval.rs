@@ -146,6 +146,7 @@ fn run(
         examples: Vec::new(),
         chunk_chars: 1200,
         batch_size: 1,
+        history: None,
     };
     let start = Instant::now();
     let summary = ingest(

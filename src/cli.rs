@@ -251,6 +251,12 @@ pub struct IngestArgs {
     /// classifier; repeatable. Without it the previous classifier is kept.
     #[arg(long, value_name = "FILE")]
     pub examples: Vec<PathBuf>,
+    /// Resolved tickets (a replay file, or agents' corrections: text with `gold_docs`, the
+    /// document the agent answered from) to add as views of those documents; repeatable.
+    /// Replaces the history the index holds; without it that history is kept (`--rebuild`
+    /// starts without).
+    #[arg(long, value_name = "FILE")]
+    pub history: Vec<PathBuf>,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,

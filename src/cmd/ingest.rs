@@ -25,11 +25,13 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let store = Store::new(&settings.index);
+    let (history, mut history_issues) = read_history(&args.history)?;
     let options = IngestOptions {
         rebuild: args.rebuild,
         examples: args.examples.clone(),
         chunk_chars: settings.config.ingest.chunk_chars,
         batch_size: settings.config.ingest.batch_size,
+        history,
     };
     let load = || {
         std::iter::once(&spec)
@@ -44,7 +46,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
             })
             .collect::<anyhow::Result<Vec<_>>>()
     };
-    let summary = index::ingest(
+    let mut summary = index::ingest(
         &store,
         &args.paths,
         &info,
@@ -53,6 +55,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         &options,
         &Progress::new(settings.quiet),
     )?;
+    summary.issues.append(&mut history_issues);
 
     for issue in &summary.issues {
         eprintln!("kbctl: skipped: {issue}");
@@ -84,6 +87,21 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 summary.vectors_reused,
                 summary.seconds
             )?;
+            if summary.exemplars > 0 || summary.exemplars_dropped > 0 {
+                writeln!(
+                    out,
+                    "history: {} resolved tickets as views of their documents{}",
+                    summary.exemplars,
+                    if summary.exemplars_dropped > 0 {
+                        format!(
+                            " ({} left out: their document is not in the knowledge base)",
+                            summary.exemplars_dropped
+                        )
+                    } else {
+                        String::new()
+                    }
+                )?;
+            }
             if summary.intents > 0 {
                 writeln!(
                     out,
@@ -106,4 +124,31 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Resolved tickets from replay files: each ticket's customer text (redacted) with every
+/// document an agent answered it from. `None` when no file is given (the index keeps its own).
+fn read_history(
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<(Option<Vec<index::Exemplar>>, Vec<crate::error::InputIssue>)> {
+    if paths.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let map = crate::eval::replay::ReplayMap::default();
+    let (mut exemplars, mut issues) = (Vec::new(), Vec::new());
+    for path in paths {
+        for record in crate::eval::replay::read(path, &map)? {
+            match record {
+                Ok(r) => {
+                    let text = crate::pipeline::pii::redact_all(&r.ticket.query_text());
+                    exemplars.extend(r.gold_docs.iter().map(|doc| index::Exemplar {
+                        text: text.clone(),
+                        doc_id: doc.clone(),
+                    }));
+                }
+                Err(issue) => issues.push(issue),
+            }
+        }
+    }
+    Ok((Some(exemplars), issues))
 }

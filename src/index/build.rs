@@ -7,6 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::history::Exemplar;
 use super::store::{
     self, DocEntry, EmbedderInfo, GenerationData, Manifest, SCHEMA_VERSION, Store, TANTIVY_DIR,
     View,
@@ -24,6 +25,9 @@ pub struct IngestOptions {
     pub examples: Vec<PathBuf>,
     pub chunk_chars: usize,
     pub batch_size: usize,
+    /// Resolved tickets to add as views of the documents agents answered from; `None` keeps
+    /// the previous generation's (a rebuild starts without).
+    pub history: Option<Vec<Exemplar>>,
 }
 
 /// What an ingest did, for the summary line and `--format json`.
@@ -46,6 +50,10 @@ pub struct IngestSummary {
     /// Labelled examples behind the intent classifier, and its number of intents (0: none).
     pub examples: usize,
     pub intents: usize,
+    /// Resolved tickets held as views of their documents, and those left out because their
+    /// document is not in the knowledge base.
+    pub exemplars: usize,
+    pub exemplars_dropped: usize,
     pub embedder: String,
     /// Further encoders the index holds vectors of.
     pub views: Vec<String>,
@@ -159,6 +167,37 @@ pub fn ingest(
         .iter()
         .map(|info| EncoderPlan::new(info, reuse, &views, &text_of))
         .collect();
+
+    // History: each resolved ticket is one more view of its document, embedded as a query (it
+    // is one) and placed on the document's chunk it is closest to once the vectors are known.
+    let history = match (&options.history, reuse) {
+        (Some(given), _) => given.clone(),
+        (None, Some(prev)) => super::history::read(&prev.dir)?,
+        (None, None) => Vec::new(),
+    };
+    let before = history.len();
+    let history: Vec<Exemplar> = history
+        .into_iter()
+        .filter(|x| documents.contains_key(&x.doc_id))
+        .collect();
+    let exemplars_dropped = before - history.len();
+    let mut history_views = Vec::with_capacity(history.len());
+    let mut history_texts: Vec<String> = Vec::new();
+    let mut history_text_of: HashMap<String, usize> = HashMap::new();
+    for x in &history {
+        // Hashed apart from knowledge-base views: the same words embed differently as a query.
+        let hash = view_hash(&format!("query\0{}", x.text));
+        if !history_text_of.contains_key(&hash) {
+            history_text_of.insert(hash.clone(), history_texts.len());
+            history_texts
+                .push(crate::text::clip_chars(&x.text, crate::embed::MAX_EMBED_CHARS).to_string());
+        }
+        history_views.push(View { chunk: 0, hash });
+    }
+    let history_plans: Vec<EncoderPlan> = infos
+        .iter()
+        .map(|info| EncoderPlan::new(info, reuse, &history_views, &history_text_of))
+        .collect();
     let generation = previous.as_ref().map_or(1, |p| p.manifest.generation + 1);
     let dir = store.begin(&lock, generation)?;
     let mut examples = Vec::new();
@@ -167,7 +206,11 @@ pub fn ingest(
         examples.extend(read);
         issues.extend(bad);
     }
-    let needs_model = plans.iter().any(|p| !p.missing.is_empty()) || !examples.is_empty();
+    let needs_model = plans
+        .iter()
+        .chain(&history_plans)
+        .any(|p| !p.missing.is_empty())
+        || !examples.is_empty();
     let mut encoders = if needs_model {
         let encoders = load_encoders()?;
         anyhow::ensure!(
@@ -202,6 +245,40 @@ pub fn ingest(
         vectors_reused += reused;
         all_vectors.push(vectors);
     }
+    for (i, plan) in history_plans.iter().enumerate() {
+        let wanted: Vec<String> = plan
+            .missing
+            .iter()
+            .map(|&t| history_texts[t].clone())
+            .collect();
+        let fresh = match encoders.get_mut(i) {
+            Some(e) if !wanted.is_empty() => embed_slices(
+                e.as_mut(),
+                &wanted,
+                options.batch_size,
+                progress,
+                &format!("embedding history ({})", plan.info.id),
+                Role::Query,
+            )?,
+            _ => Vec::new(),
+        };
+        vectors_embedded += fresh.len();
+        let (vectors, reused) = plan.assemble(&history_views, &history_text_of, &fresh);
+        vectors_reused += reused;
+        if i == 0 {
+            place_history(
+                &mut history_views,
+                &history,
+                &vectors,
+                &views,
+                &all_vectors[0],
+                &chunks,
+                embedder_info.dim,
+            );
+        }
+        all_vectors[i].extend(vectors);
+    }
+    views.extend(history_views);
     let vectors = all_vectors.remove(0);
     let extra = all_vectors;
     let intent_model = match encoders.first_mut() {
@@ -254,6 +331,9 @@ pub fn ingest(
     if let Some(model) = &intent_model {
         crate::pipeline::intent::save(model, &dir)?;
     }
+    if !history.is_empty() {
+        super::history::write(&dir, &history)?;
+    }
     if std::env::var("KBCTL_FAILPOINT").is_ok_and(|f| f == "ingest-before-publish") {
         // Fault injection for the crash-safety tests: die the hard way, generation written but not live.
         std::process::abort();
@@ -277,11 +357,44 @@ pub fn ingest(
         intents: intent_model
             .as_ref()
             .map_or(0, |m| m.classifier.classes.len()),
+        exemplars: history.len(),
+        exemplars_dropped,
         embedder: embedder_info.id.clone(),
         views: extra_infos.iter().map(|i| i.id.clone()).collect(),
         seconds: started.elapsed().as_secs_f64(),
         issues,
     })
+}
+
+/// Put each history view on the chunk of its document whose best view is closest to it (by
+/// the primary encoder), so a reply drawn from it quotes the section the ticket was about.
+fn place_history(
+    history_views: &mut [View],
+    history: &[Exemplar],
+    history_vectors: &[f32],
+    views: &[View],
+    vectors: &[f32],
+    chunks: &[Chunk],
+    dim: usize,
+) {
+    let mut views_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, view) in views.iter().enumerate() {
+        views_of
+            .entry(chunks[view.chunk as usize].doc_id.as_str())
+            .or_default()
+            .push(k);
+    }
+    for (i, (view, x)) in history_views.iter_mut().zip(history).enumerate() {
+        let own = &history_vectors[i * dim..(i + 1) * dim];
+        let candidates = views_of
+            .get(x.doc_id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&k| (views[k].chunk as usize, &vectors[k * dim..(k + 1) * dim]));
+        if let Some(row) = super::history::nearest_row(own, candidates) {
+            view.chunk = row as u32;
+        }
+    }
 }
 
 fn entry_for(doc: &Document, hash: String, chunks: usize) -> DocEntry {

@@ -3,9 +3,11 @@
 pub mod analysis;
 pub mod bm25;
 mod build;
+pub mod history;
 mod retrieve;
 pub mod store;
 
 pub use build::{IngestOptions, IngestSummary, ingest};
+pub use history::Exemplar;
 pub use retrieve::{Candidates, Hit, Mode, Retriever, SearchOptions, SharedIndex};
 pub use store::Store;

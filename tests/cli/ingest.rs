@@ -256,3 +256,64 @@ fn kill_during_ingest_keeps_the_previous_index() {
     let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
     assert_eq!(current.trim(), "gen-000001");
 }
+
+#[test]
+fn resolved_history_becomes_a_view_of_its_document_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    let history = [
+        r#"{"id": "H1", "text": "The courier app shows exception at hub since Monday", "gold_docs": ["order-tracking"]}"#,
+        r#"{"id": "H2", "text": "Kurier pokazuje wyjątek w sortowni od poniedziałku", "gold_docs": ["order-tracking"]}"#,
+        r#"{"id": "H3", "text": "Something about a retired article", "gold_docs": ["no-such-doc"]}"#,
+        r#"{"id": "H4", "text": "A ticket nobody answered from the knowledge base"}"#,
+    ];
+    std::fs::write(dir.path().join("history.jsonl"), history.join("\n") + "\n").unwrap();
+    let query = "courier app says exception at the hub";
+    let vector_of = |index: &str| {
+        let output = kbctl(dir.path())
+            .args([
+                "--index",
+                index,
+                "search",
+                "--format",
+                "json",
+                "--explain",
+                "-k",
+                "1",
+                query,
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let hit = &v[0]["hits"][0];
+        assert_eq!(hit["doc_id"], "order-tracking", "{v}");
+        hit["explain"]["vector"].as_f64().unwrap()
+    };
+
+    let (plain, code, err) = ingest(dir.path(), "plain", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(plain["exemplars"], 0);
+    let (learned, code, err) = ingest(
+        dir.path(),
+        "learned",
+        &["kb"],
+        &["--history", "history.jsonl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(learned["exemplars"], 2, "{learned}");
+    assert_eq!(learned["exemplars_dropped"], 1, "{learned}");
+    // A near-duplicate of a resolved ticket is now close to its document.
+    let (before, after) = (vector_of("plain"), vector_of("learned"));
+    assert!(after > before + 0.1, "vector score {before} -> {after}");
+
+    // A later ingest without --history keeps the history, embedding nothing again.
+    let (again, code, err) = ingest(dir.path(), "learned", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(again["exemplars"], 2, "{again}");
+    assert_eq!(again["vectors_embedded"], 0, "{again}");
+    // A rebuild starts from the documents alone.
+    let (rebuilt, code, err) = ingest(dir.path(), "learned", &["kb"], &["--rebuild"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rebuilt["exemplars"], 0, "{rebuilt}");
+}
