@@ -248,6 +248,13 @@ impl Profile {
             _ => None,
         }
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Accurate => "accurate",
+            Self::Fast => "fast",
+        }
+    }
 }
 
 /// How candidates from BM25 and vectors are combined.

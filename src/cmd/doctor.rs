@@ -170,6 +170,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
                         checks.push(check("index", Status::Fail, format!("{summary}\n{why}")))
                     }
                 }
+                checks.extend(view_checks(settings, &m.views));
             }
             Err(err) => checks.push(check("index", Status::Fail, format!("{err:#}"))),
         },
@@ -212,4 +213,56 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One line per further view: the profile's views the index holds and whose model is
+/// installed are used; the others degrade ranking, and the line says how to get them back.
+fn view_checks(settings: &Settings, indexed: &[EmbedderInfo]) -> Vec<Check> {
+    let wanted = settings.view_names();
+    let mut out = Vec::new();
+    for info in indexed {
+        let label = format!("view {}", info.id);
+        if !wanted.contains(&info.id) {
+            out.push(check(
+                &label,
+                Status::Ok,
+                format!(
+                    "in the index, not used by the {} profile",
+                    settings.profile.name()
+                ),
+            ));
+            continue;
+        }
+        out.push(match embed::resolve(&info.id, &settings.home) {
+            Ok(spec) if spec.dim() == info.dim => check(
+                &label,
+                Status::Ok,
+                format!("in the index ({}-d) and installed: used", info.dim),
+            ),
+            Ok(spec) => check(
+                &label,
+                Status::Warn,
+                format!(
+                    "the index holds {}-d vectors but the installed model is {}-d: ranking without this view until `kbctl ingest --rebuild`",
+                    info.dim,
+                    spec.dim()
+                ),
+            ),
+            Err(err) => check(
+                &label,
+                Status::Warn,
+                format!("in the index but not installed, so ranking goes without it: {err}"),
+            ),
+        });
+    }
+    for name in wanted {
+        if !indexed.iter().any(|i| i.id == name) {
+            out.push(check(
+                &format!("view {name}"),
+                Status::Warn,
+                "wanted by the profile but the index holds no vectors of it: run `kbctl ingest` again to add it",
+            ));
+        }
+    }
+    out
 }

@@ -398,3 +398,43 @@ fn a_subject_the_knowledge_base_never_names_is_at_most_drafted() {
         "{detail}"
     );
 }
+
+#[test]
+fn an_agents_correction_changes_the_next_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::write_files(dir.path(), crate::util::SMALL_KB);
+    let (_, code, err) = crate::util::ingest(dir.path(), "idx", &["kb"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let ticket = "Our warehouse scanner keeps beeping twice, what does it mean?";
+    let answer = || -> Value {
+        let output = kbctl(dir.path())
+            .args(["--index", "idx", "answer"])
+            .write_stdin(serde_json::json!({"id": "C1", "text": ticket}).to_string() + "\n")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let before = answer();
+    let first = before["sources"][0]["doc_id"].as_str().unwrap().to_string();
+    // The agent who reviewed the draft answered from another article.
+    let chosen = ["order-tracking", "password-reset", "faktura-pl"]
+        .into_iter()
+        .find(|d| *d != first)
+        .unwrap();
+    std::fs::write(
+        dir.path().join("corrections.jsonl"),
+        serde_json::json!({"id": "C1", "text": ticket, "gold_docs": [chosen]}).to_string() + "\n",
+    )
+    .unwrap();
+    let (summary, code, err) = crate::util::ingest(
+        dir.path(),
+        "idx",
+        &["kb"],
+        &["--history", "corrections.jsonl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["exemplars"], 1, "{summary}");
+    let after = answer();
+    assert_eq!(after["sources"][0]["doc_id"], chosen, "{before}\n{after}");
+}

@@ -305,3 +305,38 @@ fn tune_writes_the_thresholds_into_the_config_and_keeps_the_rest() {
         stderr(&output)
     );
 }
+
+/// Total size of the files under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_second_replay_is_served_from_the_vector_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = cache.path().to_str().unwrap();
+    let (first, code, err, _a) = eval(&["--vector-cache", cache_arg]);
+    assert_eq!(code, 0, "{err}");
+    let filled = dir_bytes(cache.path());
+    assert!(filled > 0, "the first replay cached nothing");
+    let (second, code, err, _b) = eval(&["--vector-cache", cache_arg]);
+    assert_eq!(code, 0, "{err}");
+    // Every query vector was found: nothing was appended, and the figures are the same.
+    assert_eq!(dir_bytes(cache.path()), filled);
+    assert_eq!(first["metrics"], second["metrics"]);
+    // And without the cache the figures are the same too.
+    let (uncached, code, err, _c) = eval(&["--no-vector-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first["metrics"], uncached["metrics"]);
+}
