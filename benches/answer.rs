@@ -118,6 +118,7 @@ fn measure(
         chunk_chars: 1200,
         batch_size: 1,
         history: None,
+        reply_similarity: 0.6,
     };
     let extra: Vec<_> = profile.views.iter().map(info).collect();
     ingest(

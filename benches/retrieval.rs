@@ -147,6 +147,7 @@ fn run(
         chunk_chars: 1200,
         batch_size: 1,
         history: None,
+        reply_similarity: 0.6,
     };
     let start = Instant::now();
     let summary = ingest(

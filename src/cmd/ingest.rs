@@ -32,6 +32,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         chunk_chars: settings.config.ingest.chunk_chars,
         batch_size: settings.config.ingest.batch_size,
         history,
+        reply_similarity: settings.config.ingest.reply_similarity,
     };
     let load = || {
         std::iter::once(&spec)
@@ -87,18 +88,34 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 summary.vectors_reused,
                 summary.seconds
             )?;
-            if summary.exemplars > 0 || summary.exemplars_dropped > 0 {
+            if summary.exemplars + summary.exemplars_dropped + summary.replies_unmatched > 0 {
+                let mut notes = Vec::new();
+                if summary.replies_matched > 0 {
+                    notes.push(format!(
+                        "{} matched by the agent's reply",
+                        summary.replies_matched
+                    ));
+                }
+                if summary.exemplars_dropped > 0 {
+                    notes.push(format!(
+                        "{} left out: their document is not in the knowledge base",
+                        summary.exemplars_dropped
+                    ));
+                }
+                if summary.replies_unmatched > 0 {
+                    notes.push(format!(
+                        "{} left out: no gold_docs and a reply close to no document",
+                        summary.replies_unmatched
+                    ));
+                }
                 writeln!(
                     out,
                     "history: {} resolved tickets as views of their documents{}",
                     summary.exemplars,
-                    if summary.exemplars_dropped > 0 {
-                        format!(
-                            " ({} left out: their document is not in the knowledge base)",
-                            summary.exemplars_dropped
-                        )
-                    } else {
+                    if notes.is_empty() {
                         String::new()
+                    } else {
+                        format!(" ({})", notes.join("; "))
                     }
                 )?;
             }
@@ -127,10 +144,14 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Resolved tickets from replay files: each ticket's customer text (redacted) with every
-/// document an agent answered it from. `None` when no file is given (the index keeps its own).
+/// document an agent answered it from, or else the agent's reply. `None` when no file is given
+/// (the index keeps its own).
 fn read_history(
     paths: &[std::path::PathBuf],
-) -> anyhow::Result<(Option<Vec<index::Exemplar>>, Vec<crate::error::InputIssue>)> {
+) -> anyhow::Result<(
+    Option<Vec<index::HistoryTicket>>,
+    Vec<crate::error::InputIssue>,
+)> {
     if paths.is_empty() {
         return Ok((None, Vec::new()));
     }
@@ -139,13 +160,11 @@ fn read_history(
     for path in paths {
         for record in crate::eval::replay::read(path, &map)? {
             match record {
-                Ok(r) => {
-                    let text = crate::pipeline::pii::redact_all(&r.ticket.query_text());
-                    exemplars.extend(r.gold_docs.iter().map(|doc| index::Exemplar {
-                        text: text.clone(),
-                        doc_id: doc.clone(),
-                    }));
-                }
+                Ok(r) => exemplars.push(index::HistoryTicket {
+                    text: crate::pipeline::pii::redact_all(&r.ticket.query_text()),
+                    docs: r.gold_docs,
+                    reply: r.agent_reply,
+                }),
                 Err(issue) => issues.push(issue),
             }
         }

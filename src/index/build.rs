@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::history::Exemplar;
+use super::history::{Exemplar, HistoryTicket};
 use super::store::{
     self, DocEntry, EmbedderInfo, GenerationData, Manifest, SCHEMA_VERSION, Store, TANTIVY_DIR,
     View,
@@ -27,7 +27,10 @@ pub struct IngestOptions {
     pub batch_size: usize,
     /// Resolved tickets to add as views of the documents agents answered from; `None` keeps
     /// the previous generation's (a rebuild starts without).
-    pub history: Option<Vec<Exemplar>>,
+    pub history: Option<Vec<HistoryTicket>>,
+    /// The least cosine between an agent's reply and a knowledge-base view for a history
+    /// ticket without `gold_docs` to count as answered from it.
+    pub reply_similarity: f32,
 }
 
 /// What an ingest did, for the summary line and `--format json`.
@@ -54,6 +57,10 @@ pub struct IngestSummary {
     /// document is not in the knowledge base.
     pub exemplars: usize,
     pub exemplars_dropped: usize,
+    /// History tickets without `gold_docs` whose agent reply matched a knowledge-base view
+    /// (`ingest.reply_similarity`), and those whose reply matched none.
+    pub replies_matched: usize,
+    pub replies_unmatched: usize,
     pub embedder: String,
     /// Further encoders the index holds vectors of.
     pub views: Vec<String>,
@@ -170,34 +177,38 @@ pub fn ingest(
 
     // History: each resolved ticket is one more view of its document, embedded as a query (it
     // is one) and placed on the document's chunk it is closest to once the vectors are known.
-    let history = match (&options.history, reuse) {
+    // Tickets known only by the agent's reply are matched to the knowledge base first.
+    let given: Vec<HistoryTicket> = match (&options.history, reuse) {
         (Some(given), _) => given.clone(),
-        (None, Some(prev)) => super::history::read(&prev.dir)?,
+        (None, Some(prev)) => super::history::read(&prev.dir)?
+            .into_iter()
+            .map(|x| HistoryTicket {
+                text: x.text,
+                docs: vec![x.doc_id],
+                reply: None,
+            })
+            .collect(),
         (None, None) => Vec::new(),
     };
-    let before = history.len();
-    let history: Vec<Exemplar> = history
-        .into_iter()
-        .filter(|x| documents.contains_key(&x.doc_id))
-        .collect();
-    let exemplars_dropped = before - history.len();
-    let mut history_views = Vec::with_capacity(history.len());
-    let mut history_texts: Vec<String> = Vec::new();
-    let mut history_text_of: HashMap<String, usize> = HashMap::new();
-    for x in &history {
-        // Hashed apart from knowledge-base views: the same words embed differently as a query.
-        let hash = view_hash(&format!("query\0{}", x.text));
-        if !history_text_of.contains_key(&hash) {
-            history_text_of.insert(hash.clone(), history_texts.len());
-            history_texts
-                .push(crate::text::clip_chars(&x.text, crate::embed::MAX_EMBED_CHARS).to_string());
+    let (mut history, mut exemplars_dropped) = (Vec::new(), 0);
+    let mut by_reply: Vec<(String, String)> = Vec::new();
+    for t in given {
+        if t.docs.is_empty() {
+            by_reply.extend(t.reply.map(|r| (t.text, r)));
+            continue;
         }
-        history_views.push(View { chunk: 0, hash });
+        for doc_id in t.docs {
+            if documents.contains_key(&doc_id) {
+                history.push(Exemplar {
+                    text: t.text.clone(),
+                    doc_id,
+                });
+            } else {
+                exemplars_dropped += 1;
+            }
+        }
     }
-    let history_plans: Vec<EncoderPlan> = infos
-        .iter()
-        .map(|info| EncoderPlan::new(info, reuse, &history_views, &history_text_of))
-        .collect();
+    let planned = HistoryViews::plan(&history, &infos, reuse);
     let generation = previous.as_ref().map_or(1, |p| p.manifest.generation + 1);
     let dir = store.begin(&lock, generation)?;
     let mut examples = Vec::new();
@@ -208,9 +219,10 @@ pub fn ingest(
     }
     let needs_model = plans
         .iter()
-        .chain(&history_plans)
+        .chain(&planned.plans)
         .any(|p| !p.missing.is_empty())
-        || !examples.is_empty();
+        || !examples.is_empty()
+        || !by_reply.is_empty();
     let mut encoders = if needs_model {
         let encoders = load_encoders()?;
         anyhow::ensure!(
@@ -245,11 +257,42 @@ pub fn ingest(
         vectors_reused += reused;
         all_vectors.push(vectors);
     }
-    for (i, plan) in history_plans.iter().enumerate() {
+    let (mut replies_matched, mut replies_unmatched) = (0, 0);
+    if let (false, Some(encoder)) = (by_reply.is_empty(), encoders.first_mut()) {
+        let replies: Vec<String> = by_reply.iter().map(|(_, r)| r.clone()).collect();
+        let reply_vectors = embed_slices(
+            encoder.as_mut(),
+            &replies,
+            options.batch_size,
+            progress,
+            "matching history replies",
+            Role::Passage,
+        )?;
+        let dim = embedder_info.dim;
+        for ((text, _), rv) in by_reply.into_iter().zip(&reply_vectors) {
+            let all = views
+                .iter()
+                .enumerate()
+                .map(|(k, v)| (v.chunk as usize, &all_vectors[0][k * dim..(k + 1) * dim]));
+            match super::history::nearest_row(rv, all) {
+                Some((row, cos)) if cos >= options.reply_similarity => {
+                    replies_matched += 1;
+                    history.push(Exemplar {
+                        text,
+                        doc_id: chunks[row].doc_id.clone(),
+                    });
+                }
+                _ => replies_unmatched += 1,
+            }
+        }
+    }
+    drop(planned);
+    let mut planned = HistoryViews::plan(&history, &infos, reuse);
+    for (i, plan) in planned.plans.iter().enumerate() {
         let wanted: Vec<String> = plan
             .missing
             .iter()
-            .map(|&t| history_texts[t].clone())
+            .map(|&t| planned.texts[t].clone())
             .collect();
         let fresh = match encoders.get_mut(i) {
             Some(e) if !wanted.is_empty() => embed_slices(
@@ -263,11 +306,11 @@ pub fn ingest(
             _ => Vec::new(),
         };
         vectors_embedded += fresh.len();
-        let (vectors, reused) = plan.assemble(&history_views, &history_text_of, &fresh);
+        let (vectors, reused) = plan.assemble(&planned.views, &planned.text_of, &fresh);
         vectors_reused += reused;
         if i == 0 {
             place_history(
-                &mut history_views,
+                &mut planned.placed,
                 &history,
                 &vectors,
                 &views,
@@ -278,7 +321,7 @@ pub fn ingest(
         }
         all_vectors[i].extend(vectors);
     }
-    views.extend(history_views);
+    views.extend(planned.placed);
     let vectors = all_vectors.remove(0);
     let extra = all_vectors;
     let intent_model = match encoders.first_mut() {
@@ -359,11 +402,57 @@ pub fn ingest(
             .map_or(0, |m| m.classifier.classes.len()),
         exemplars: history.len(),
         exemplars_dropped,
+        replies_matched,
+        replies_unmatched,
         embedder: embedder_info.id.clone(),
         views: extra_infos.iter().map(|i| i.id.clone()).collect(),
         seconds: started.elapsed().as_secs_f64(),
         issues,
     })
+}
+
+/// The history's views (one per exemplar, placed later) and each encoder's plan for them.
+struct HistoryViews<'a> {
+    /// Views in exemplar order, their chunk set by `place_history`.
+    placed: Vec<View>,
+    views: Vec<View>,
+    texts: Vec<String>,
+    text_of: HashMap<String, usize>,
+    plans: Vec<EncoderPlan<'a>>,
+}
+
+impl<'a> HistoryViews<'a> {
+    fn plan(
+        history: &[Exemplar],
+        infos: &[&'a EmbedderInfo],
+        reuse: Option<&'a store::Generation>,
+    ) -> Self {
+        let mut views = Vec::with_capacity(history.len());
+        let mut texts: Vec<String> = Vec::new();
+        let mut text_of: HashMap<String, usize> = HashMap::new();
+        for x in history {
+            // Hashed apart from knowledge-base views: the same words embed differently as a query.
+            let hash = view_hash(&format!("query\0{}", x.text));
+            if !text_of.contains_key(&hash) {
+                text_of.insert(hash.clone(), texts.len());
+                texts.push(
+                    crate::text::clip_chars(&x.text, crate::embed::MAX_EMBED_CHARS).to_string(),
+                );
+            }
+            views.push(View { chunk: 0, hash });
+        }
+        let plans = infos
+            .iter()
+            .map(|info| EncoderPlan::new(info, reuse, &views, &text_of))
+            .collect();
+        Self {
+            placed: views.clone(),
+            views,
+            texts,
+            text_of,
+            plans,
+        }
+    }
 }
 
 /// Put each history view on the chunk of its document whose best view is closest to it (by
@@ -391,7 +480,7 @@ fn place_history(
             .into_iter()
             .flatten()
             .map(|&k| (views[k].chunk as usize, &vectors[k * dim..(k + 1) * dim]));
-        if let Some(row) = super::history::nearest_row(own, candidates) {
+        if let Some((row, _)) = super::history::nearest_row(own, candidates) {
             view.chunk = row as u32;
         }
     }

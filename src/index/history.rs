@@ -11,6 +11,16 @@ use serde::{Deserialize, Serialize};
 /// The file of a generation that holds its exemplars (redacted ticket texts).
 pub const HISTORY: &str = "history.jsonl";
 
+/// A historical ticket as an ingest is given it: the documents an agent answered from, or
+/// else the agent's reply, to be matched to the knowledge base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryTicket {
+    /// The customer's text (subject and first message), PII redacted.
+    pub text: String,
+    pub docs: Vec<String>,
+    pub reply: Option<String>,
+}
+
 /// A resolved ticket and the document an agent answered it from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exemplar {
@@ -57,11 +67,11 @@ pub fn write(dir: &Path, exemplars: &[Exemplar]) -> anyhow::Result<()> {
 }
 
 /// The row among `candidates` (rows with their view vectors) whose best view is closest to
-/// `vector` by cosine.
+/// `vector`, with that cosine.
 pub fn nearest_row<'a>(
     vector: &[f32],
     candidates: impl IntoIterator<Item = (usize, &'a [f32])>,
-) -> Option<usize> {
+) -> Option<(usize, f32)> {
     let norm = |v: &[f32]| {
         v.iter()
             .map(|x| x * x)
@@ -77,7 +87,6 @@ pub fn nearest_row<'a>(
             (row, dot / (norm(v) * nq))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(row, _)| row)
 }
 
 #[cfg(test)]
@@ -108,8 +117,9 @@ mod tests {
         let b = [0.6, 0.8];
         let c = [0.0, 1.0];
         let rows = [(3, &a[..]), (3, &c[..]), (5, &b[..])];
-        assert_eq!(nearest_row(&[0.1, 1.0], rows), Some(3));
-        assert_eq!(nearest_row(&[0.7, 0.7], rows), Some(5));
+        assert_eq!(nearest_row(&[0.0, 2.0], rows).map(|r| r.0), Some(3));
+        assert_eq!(nearest_row(&[0.0, 2.0], rows).map(|r| r.1), Some(1.0));
+        assert_eq!(nearest_row(&[0.7, 0.7], rows).map(|r| r.0), Some(5));
         assert_eq!(nearest_row(&[1.0, 0.0], std::iter::empty()), None);
     }
 }

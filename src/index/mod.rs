@@ -8,6 +8,6 @@ mod retrieve;
 pub mod store;
 
 pub use build::{IngestOptions, IngestSummary, ingest};
-pub use history::Exemplar;
+pub use history::{Exemplar, HistoryTicket};
 pub use retrieve::{Candidates, Hit, Mode, Retriever, SearchOptions, SharedIndex};
 pub use store::Store;

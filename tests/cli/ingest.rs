@@ -317,3 +317,21 @@ fn resolved_history_becomes_a_view_of_its_document_and_is_kept() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(rebuilt["exemplars"], 0, "{rebuilt}");
 }
+
+#[test]
+fn history_without_gold_docs_is_matched_by_the_agents_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    let history = [
+        // The reply restates the tracking article: matched to it.
+        r#"{"id": "R1", "text": "Parcel stuck since Friday", "agent_reply": "Every shipment gets a tracking link by email as soon as it leaves the warehouse. If the tracking has not moved for three working days, contact support with your order number."}"#,
+        // A reply about nothing in the knowledge base: left out, and counted.
+        r#"{"id": "R2", "text": "Do you sponsor the local football club?", "agent_reply": "Thanks for asking! Our marketing team will get back to you about sponsorship next week."}"#,
+    ];
+    std::fs::write(dir.path().join("history.jsonl"), history.join("\n") + "\n").unwrap();
+    let (summary, code, err) = ingest(dir.path(), "idx", &["kb"], &["--history", "history.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["replies_matched"], 1, "{summary}");
+    assert_eq!(summary["replies_unmatched"], 1, "{summary}");
+    assert_eq!(summary["exemplars"], 1, "{summary}");
+}
