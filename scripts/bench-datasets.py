@@ -7,7 +7,8 @@ For each dataset this script writes, into a scratch folder (never into the repos
   * tune.jsonl and eval.jsonl: replay files (id, text, language, category, intent, gold_docs,
     should_escalate);
 then runs `kbctl ingest`, `kbctl tune --target-precision 0.99` (writing a scratch kbctl.yaml) and
-`kbctl eval --config` with that file, and prints ONE Markdown table: containment at the tuned
+`kbctl eval --config` with that file (then the same eval at the built-in defaults, and at the
+defaults with the tune split ingested as `--history`), and prints ONE Markdown table: containment at the tuned
 threshold, accuracy of the automatic answers, out-of-scope escalation recall, intent accuracy and
 recall@1, next to the published numbers (../shared/datasets/README.md, */SOURCE.md) and the
 plain-Python floor (../shared/notes/baselines.md), with the wall time of each step.
@@ -357,7 +358,23 @@ def run_dataset(kbctl, name, folder, counts):
     if replayed != counts["eval"]:
         log(f"[{name}] warning: kbctl replayed {replayed} tickets of {counts['eval']}")
     log(f"[{name}] eval done in {eval_s:.1f} s ({replayed / eval_s:.0f} tickets/s)")
+
+    # The same eval at the built-in defaults (nothing tuned on this dataset), then with the tune
+    # split learned as history (`ingest --history`): what a team gets before and after tuning.
+    # The query vectors are cached by now, so these replays cost no model call.
+    blank = os.path.join(folder, "defaults.yaml")
+    with open(blank, "w", encoding="utf-8") as f:
+        f.write("# The built-in defaults.\n")
+    extra = {"defaults": eval_metrics(kbctl, name, index, blank, folder)}
+    history_index = os.path.join(folder, "index-history")
+    history_ingest = ["-q", "--index", history_index, "ingest", "--rebuild", os.path.join(folder, "kb"),
+                      "--history", os.path.join(folder, "tune.jsonl")]
+    if counts["examples"]:
+        history_ingest += ["--examples", os.path.join(folder, "examples.jsonl")]
+    kbctl.run(history_ingest, folder)
+    extra["defaults + history"] = eval_metrics(kbctl, name, history_index, blank, folder)
     return {
+        "extra": extra,
         "metrics": metrics,
         "thresholds": thresholds,
         "ingest_s": ingest_s,
@@ -366,6 +383,16 @@ def run_dataset(kbctl, name, folder, counts):
         "tickets_per_s": replayed / eval_s if eval_s > 0 else float("nan"),
         "results": results,
     }
+
+
+def eval_metrics(kbctl, name, index, config, folder):
+    results = os.path.join(folder, "results-extra.json")
+    if os.path.exists(results):
+        os.remove(results)
+    proc, _ = kbctl.run(["--index", index, "--config", config, "eval", os.path.join(folder, "eval.jsonl"),
+                         "--format", "json", "-o", results], folder, ok=(0, 1))
+    with open(results, encoding="utf-8") as f:
+        return json.load(f)["metrics"]
 
 
 # ---------------------------------------------------------------- output
@@ -401,6 +428,11 @@ def print_table(prepared, runs, work, limit):
               f"| {pct(m.get('containment'))} | {pct(m.get('accuracy'))} | {oos} | {pct(m.get('intent_accuracy'))} "
               f"| {pct(m.get('recall_at_1'))} | {r['ingest_s']:.1f} | {r['tune_s']:.1f} | {r['eval_s']:.1f} "
               f"| {r['tickets_per_s']:.0f} |")
+        for label, em in r.get("extra", {}).items():
+            oos = pct(em.get("escalation_recall")) if key == "clinc" else ""
+            print(f"| {NAMES[key]} | kbctl, {label} | – / {c['eval']} | | {pct(em.get('containment'))} "
+                  f"| {pct(em.get('accuracy'))} | {oos} | {pct(em.get('intent_accuracy'))} "
+                  f"| {pct(em.get('recall_at_1'))} | | | | |")
         for label, *values in REFERENCE[key]:
             cells = " | ".join(ref(v) for v in values)
             print(f"| {NAMES[key]} | {label} | | | {cells} | | | | |")
