@@ -88,6 +88,8 @@ fn assignments(report: &TuneReport) -> Vec<(Vec<String>, String)> {
             ("top_score", c.top_score),
             ("margin", c.margin),
             ("agreement", c.agreement),
+            ("views_agree", c.views_agree),
+            ("coverage", c.coverage),
             ("intent", c.intent),
         ] {
             v.push((

@@ -291,6 +291,13 @@ fn tune_writes_the_thresholds_into_the_config_and_keeps_the_rest() {
     );
     assert!(text.contains(&chosen), "{chosen} not in\n{text}");
     assert!(text.contains("calibration:\n    intercept: "), "{text}");
+    // Every weight of the fitted calibration is written, not only some of them.
+    let fitted = r["calibration"].as_object().expect("a fitted calibration");
+    assert!(fitted.len() >= 7, "{fitted:?}");
+    for (key, value) in fitted {
+        let line = format!("{key}: {:.3}", value.as_f64().unwrap());
+        assert!(text.contains(&line), "`{line}` not in\n{text}");
+    }
     // The file still loads: eval runs with it.
     let output = kbctl(fixture_index())
         .args(["--index", "idx", "--config"])
