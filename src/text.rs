@@ -1,4 +1,4 @@
-//! Small text helpers shared by the domain modules: cutting text at a character boundary.
+//! Small text helpers shared by the domain modules: cutting text at a character boundary, names safe in file names.
 
 /// The first `max` characters of `text` (all of it when shorter), never splitting a character.
 pub fn clip_chars(text: &str, max: usize) -> &str {
@@ -18,4 +18,18 @@ mod tests {
         assert_eq!(clip_chars("abc", 10), "abc");
         assert_eq!(clip_chars("", 0), "");
     }
+}
+
+/// `s` as a file-name part: ASCII letters, digits and `-` kept, anything else `_`
+/// (model ids such as `fastembed:BGESmallENV15` or a folder path).
+pub fn file_name_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -38,17 +38,7 @@ impl VectorCache {
     pub fn open(dir: &Path, id: &str, dim: usize) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the vector cache {}", dir.display()))?;
-        let safe: String = id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(format!("{safe}-{dim}d.vec"));
+        let path = dir.join(format!("{}-{dim}d.vec", crate::text::file_name_safe(id)));
         let file = File::options()
             .create(true)
             .read(true)

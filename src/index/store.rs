@@ -277,17 +277,7 @@ pub struct GenerationData<'a> {
 
 /// The file holding a further encoder's vectors.
 fn extra_vectors_file(id: &str) -> String {
-    let safe: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("vectors.{safe}.f32")
+    format!("vectors.{}.f32", crate::text::file_name_safe(id))
 }
 
 fn write_f32(path: &Path, values: &[f32]) -> anyhow::Result<()> {
