@@ -8,18 +8,6 @@ pub fn clip_chars(text: &str, max: usize) -> &str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clips_on_character_boundaries() {
-        assert_eq!(clip_chars("жёлтый", 3), "жёл");
-        assert_eq!(clip_chars("abc", 10), "abc");
-        assert_eq!(clip_chars("", 0), "");
-    }
-}
-
 /// `s` as a file-name part: ASCII letters, digits and `-` kept, anything else `_`
 /// (model ids such as `fastembed:BGESmallENV15` or a folder path).
 pub fn file_name_safe(s: &str) -> String {
@@ -32,4 +20,25 @@ pub fn file_name_safe(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_on_character_boundaries() {
+        assert_eq!(clip_chars("жёлтый", 3), "жёл");
+        assert_eq!(clip_chars("abc", 10), "abc");
+        assert_eq!(clip_chars("", 0), "");
+    }
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(
+            file_name_safe("fastembed:BGESmallENV15"),
+            "fastembed_BGESmallENV15"
+        );
+        assert_eq!(file_name_safe("models/me5-small"), "models_me5-small");
+    }
 }
