@@ -119,6 +119,7 @@ fn measure(
         batch_size: 1,
         history: None,
         reply_similarity: 0.6,
+        max_doc_bytes: 20_000_000,
     };
     let extra: Vec<_> = profile.views.iter().map(info).collect();
     ingest(

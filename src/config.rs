@@ -313,6 +313,8 @@ pub struct IngestConfig {
     /// least this (on the fixture replay 0.6 matched 96 of 240 replies, 98% to the agent's
     /// document; 0.5 matched 155 at 93%, 0.65 71 at 100%: docs/measurements.md).
     pub reply_similarity: f32,
+    /// A knowledge-base file larger than this many bytes is reported and not read.
+    pub max_doc_bytes: u64,
 }
 
 impl Default for IngestConfig {
@@ -321,6 +323,7 @@ impl Default for IngestConfig {
             chunk_chars: 1200,
             batch_size: 1,
             reply_similarity: 0.6,
+            max_doc_bytes: 20_000_000,
         }
     }
 }
@@ -364,6 +367,9 @@ impl Config {
         }
         if self.ingest.batch_size == 0 {
             return bad("ingest.batch_size", "must be at least 1");
+        }
+        if self.ingest.max_doc_bytes == 0 {
+            return bad("ingest.max_doc_bytes", "must be at least 1");
         }
         if self.threads == Some(0) {
             return bad("threads", "must be at least 1");

@@ -33,6 +33,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         batch_size: settings.config.ingest.batch_size,
         history,
         reply_similarity: settings.config.ingest.reply_similarity,
+        max_doc_bytes: settings.config.ingest.max_doc_bytes,
     };
     let load = || {
         std::iter::once(&spec)

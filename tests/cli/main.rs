@@ -4,6 +4,7 @@ mod answer;
 mod doctor;
 mod eval;
 mod ingest;
+mod readers;
 mod report;
 mod search;
 mod tickets;

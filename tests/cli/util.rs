@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The exit code of an ingest that skipped some inputs and ingested the rest (the one place
+/// tests state it).
+pub const EXIT_SKIPPED: i32 = 1;
+
 /// `kbctl` run in `cwd`, with only the set-up location inherited (KBCTL_HOME, if set).
 pub fn kbctl(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("kbctl").expect("kbctl binary");
