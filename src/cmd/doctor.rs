@@ -208,11 +208,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     }
     .write(format, &mut out)?;
     out.flush()?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::exit::outcome(failed, false))
 }
 
 /// One line per further view: the profile's views the index holds and whose model is

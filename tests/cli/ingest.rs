@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files};
+use crate::util::{
+    ERROR, SKIPPED, SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files,
+};
 
 #[test]
 fn reingest_skips_updates_and_removes() {
@@ -89,7 +91,7 @@ fn bad_inputs_are_named_and_everything_else_is_ingested() {
     let bad = fixtures().join("bad");
     let (summary, code, err) = ingest(dir.path(), "idx", &[bad.to_str().unwrap()], &[]);
     assert_eq!(
-        code, 1,
+        code, SKIPPED,
         "a skipped input must show in the exit code; stderr: {err}"
     );
     // Each problem names its file, and its line where there is one.
@@ -118,7 +120,7 @@ fn nothing_to_ingest_leaves_the_index_alone() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[("empty/blank.txt", "   \n")]);
     let (_, code, err) = ingest(dir.path(), "idx", &["empty"], &[]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR, "nothing to ingest is an input error");
     assert!(
         err.contains("no documents found") && err.contains("unchanged"),
         "{err}"
@@ -142,7 +144,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("use-multilingual-v3 (512-d)")
@@ -161,7 +163,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(search.status.code(), Some(1));
+    assert_eq!(search.status.code(), Some(ERROR));
     assert!(stderr(&search).contains("--rebuild"));
     // With --rebuild the other model takes over, and search follows the index's model by itself.
     let rebuilt = kbctl(dir.path())
