@@ -2,16 +2,17 @@
 
 /// The candidate closest to `word` when it is near enough to be a typo of it: a transposition,
 /// a missing, extra or wrong letter count as one edit (optimal string alignment), and up to one
-/// edit is allowed in words of at most five letters, two up to nine, three beyond. Ties go to
-/// the first candidate. Case is ignored.
+/// edit is allowed in words of three to five letters, two up to nine, three beyond (none in
+/// shorter words). Ties go to the first candidate. Case is ignored.
 pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
     let word = word.to_lowercase();
     let allowed = match word.chars().count() {
-        0 => return None,
-        1..=5 => 1,
+        // One edit turns any two-letter code into many others (`pt` is not a typo of `pl`).
+        0..=2 => return None,
+        3..=5 => 1,
         6..=9 => 2,
         _ => 3,
     };

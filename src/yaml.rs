@@ -153,6 +153,32 @@ pub fn check_depth(text: &str, max: usize) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// The keys of a block mapping at the top of `text`, each with its 1-based line, in order
+/// (for text that already parsed: the keys written at column 0, quotes removed).
+pub fn top_level_keys(text: &str) -> Vec<(String, usize)> {
+    // Lines inside block scalars and nested blocks are indented, so only keys sit at column 0.
+    let mut keys = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if indent_of(line) > 0 || line.trim().is_empty() {
+            continue;
+        }
+        if line.starts_with(['#', '-', '[', '{']) || line == "..." {
+            continue;
+        }
+        let key_end = match line.chars().next() {
+            Some(q @ ('"' | '\'')) => line[1..].find(q).map(|e| e + 2),
+            _ => line
+                .find(": ")
+                .or_else(|| line.strip_suffix(':').map(str::len)),
+        };
+        let Some(end) = key_end else { continue };
+        if line[end..].starts_with(':') {
+            keys.push((line[..end].trim_matches(['"', '\'']).to_string(), i + 1));
+        }
+    }
+    keys
+}
+
 /// Every number in `value` serialised as YAML, with the path of keys that leads to it
 /// (a sequence entry adds `[]`), in serialisation order. Non-finite floats are kept.
 pub fn numbers<T: serde::Serialize>(value: &T) -> Result<Vec<(Vec<String>, f64)>, YamlError> {
@@ -372,6 +398,22 @@ mod tests {
         );
         assert!(check_depth(&shallow, MAX_DEPTH).is_ok(), "{shallow}");
         assert!(check_depth("it: 'don''t [[[['\n", 2).is_ok());
+    }
+
+    #[test]
+    fn top_level_keys_come_with_their_lines() {
+        let text = "id: a\n# note\ntitle: \"x: y\"\ntags:\n  - a\nbody: |\n  inner: no\n\"quoted key\": 1\nempty:\n";
+        assert_eq!(
+            top_level_keys(text),
+            [
+                ("id".to_string(), 1),
+                ("title".to_string(), 3),
+                ("tags".to_string(), 4),
+                ("body".to_string(), 6),
+                ("quoted key".to_string(), 8),
+                ("empty".to_string(), 9),
+            ]
+        );
     }
 
     #[test]
