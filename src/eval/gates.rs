@@ -122,7 +122,7 @@ pub fn parse_bounds(spec: &str, flag: &str) -> Result<Vec<(String, f64)>, UserEr
         };
         crate::config::Bound::of("gates.min.METRIC")
             .check(&format!("{flag} {metric}"), metric, value)
-            .map_err(UserError::Invalid)?;
+            .map_err(|message| UserError::Invalid(message.replacen(" = ", "=", 1)))?;
         out.push((metric.to_string(), value));
     }
     Ok(out)
@@ -311,6 +311,27 @@ mod tests {
         assert!(!r[0].passed && r[0].value.is_none());
         assert!(parse_bounds("acuracy=0.9", "--fail-under").is_err());
         assert!(parse_bounds("accuracy", "--fail-under").is_err());
+        let err = parse_bounds("accuracy=95", "--fail-under").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--fail-under accuracy=95 is out of range 0..=1"
+        );
+        assert!(parse_bounds("frt_p90_after_s=3600,roi_net=-0.5", "--fail-over").is_ok());
+        for bad in [
+            "accuracy=nan",
+            "accuracy=inf",
+            "accuracy=-0.1",
+            "tickets=-1",
+        ] {
+            assert!(parse_bounds(bad, "--fail-under").is_err(), "{bad}");
+        }
+        let err = parse_bounds("contaiment=0.5", "--fail-under").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "--fail-under: unknown metric `contaiment`, did you mean `containment`? (known: "
+            ),
+            "{err}"
+        );
     }
 
     #[test]
