@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod suggest;
 pub mod text;
 pub mod tickets;
 pub mod yaml;

@@ -132,6 +132,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let mut tolerances = config.clone();
     if let Some(t) = args.tolerance {
+        crate::config::check_flag("--tolerance", "gates.tolerance", t)?;
         tolerances.tolerance = t;
     }
 

@@ -354,7 +354,13 @@ fn language_or_detect(given: Option<&str>, text: &str) -> Result<Lang, String> {
     match given {
         None => Ok(crate::lang::detect(text)),
         Some(code) => Lang::parse(code).ok_or_else(|| {
-            format!("unknown language {code:?} (use en, ru or pl, or leave it out to detect)")
+            let close = crate::suggest::closest(code, Lang::NAMES.iter().map(|(n, _)| *n))
+                .map(|c| format!(", did you mean `{c}`?"))
+                .unwrap_or_else(|| ":".into());
+            format!(
+                "unknown language `{code}`{close} kbctl supports en, ru and pl (or their names: \
+                 english, русский, polski); leave `language` out to detect it"
+            )
         }),
     }
 }
