@@ -33,10 +33,6 @@ pub fn outcome(failed: bool, skipped: bool) -> ExitCode {
     })
 }
 
-/// The help text's summary of the contract (shown after `kbctl --help`).
-pub const HELP: &str = "Exit codes: 0 success; 1 a gate, baseline comparison or doctor check failed; \
-2 usage, configuration, input or internal error; 3 some input records were skipped (reported on stderr).";
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::{
-    EXIT_CLAP_USAGE, EXIT_SKIPPED, EXIT_USER_ERROR, SMALL_KB, ingest, kbctl, stderr, write_files,
-};
+use crate::util::{ERROR, SKIPPED, SMALL_KB, ingest, kbctl, stderr, write_files};
 
 /// `kbctl --config FILE --index idx ARGS` in `dir`: (exit code, stderr).
 fn run_with_config(dir: &Path, config: &Path, args: &[&str]) -> (i32, String) {
@@ -29,13 +27,13 @@ fn search_with(text: &str) -> (i32, String) {
 #[test]
 fn out_of_range_values_are_refused_by_key_value_and_range() {
     let (code, err) = search_with("retrieval:\n  candidates: 1000000000000\n");
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(
         err.contains("kbctl.yaml: retrieval.candidates = 1000000000000 is out of range 1..=10000"),
         "{err}"
     );
     let (code, err) = search_with("threads: 100000\n");
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(
         err.contains("threads = 100000 is out of range 1..=256"),
         "{err}"
@@ -43,10 +41,10 @@ fn out_of_range_values_are_refused_by_key_value_and_range() {
     let (code, err) = search_with(
         "costs:\n  tickets_per_month: 1000\n  cost_per_human_ticket: -100\n  implementation_cost: 1000\n",
     );
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(err.contains("costs.cost_per_human_ticket = -100"), "{err}");
     let (code, err) = search_with("gates:\n  min:\n    accuracy: .nan\n");
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(
         err.contains("gates.min.accuracy = NaN is out of range 0..=1"),
         "{err}"
@@ -62,7 +60,7 @@ fn a_threads_flag_that_used_to_panic_is_a_user_error() {
             .output()
             .unwrap();
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(EXIT_USER_ERROR), "{err}");
+        assert_eq!(output.status.code(), Some(ERROR), "{err}");
         assert!(
             err.contains(&format!("--threads {n} is out of range 1..=256")),
             "{err}"
@@ -74,10 +72,10 @@ fn a_threads_flag_that_used_to_panic_is_a_user_error() {
 fn a_device_as_the_config_is_refused_without_reading_it() {
     let dir = tempfile::tempdir().unwrap();
     let (code, err) = run_with_config(dir.path(), Path::new("/dev/zero"), &["search", "hello"]);
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(err.contains("/dev/zero: not a regular file"), "{err}");
     let (code, err) = run_with_config(dir.path(), dir.path(), &["search", "hello"]);
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(err.contains("a directory"), "{err}");
 }
 
@@ -89,7 +87,7 @@ fn deeply_nested_config_is_refused() {
         "policy: ".to_string() + &"{a: ".repeat(100_000),
     ] {
         let (code, err) = search_with(&text);
-        assert_eq!(code, EXIT_USER_ERROR, "{err}");
+        assert_eq!(code, ERROR, "{err}");
         assert!(err.contains("nested more than 64 levels"), "{err}");
     }
 }
@@ -97,7 +95,7 @@ fn deeply_nested_config_is_refused() {
 #[test]
 fn a_misspelt_config_key_names_the_one_meant() {
     let (code, err) = search_with("retrieval:\n  fuson: rrf\n");
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(err.contains("kbctl.yaml:2:"), "{err}");
     assert!(
         err.contains("unknown field `fuson`, did you mean `fusion`?"),
@@ -122,7 +120,7 @@ fn a_misspelt_metric_is_a_usage_error_not_a_failed_gate() {
             .output()
             .unwrap();
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(EXIT_USER_ERROR), "{err}");
+        assert_eq!(output.status.code(), Some(ERROR), "{err}");
         assert!(
             err.contains(&format!(
                 "{flag}: unknown metric `contaiment`, did you mean `containment`?"
@@ -133,7 +131,7 @@ fn a_misspelt_metric_is_a_usage_error_not_a_failed_gate() {
     }
     // In kbctl.yaml it is refused when the file is loaded.
     let (code, err) = search_with("gates:\n  min:\n    contaiment: 0.5\n");
-    assert_eq!(code, EXIT_USER_ERROR, "{err}");
+    assert_eq!(code, ERROR, "{err}");
     assert!(
         err.contains(
             "gates.min.contaiment: unknown metric `contaiment`, did you mean `containment`?"
@@ -167,7 +165,7 @@ fn a_misspelt_metric_is_a_usage_error_not_a_failed_gate() {
             .output()
             .unwrap();
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(EXIT_USER_ERROR), "{err}");
+        assert_eq!(output.status.code(), Some(ERROR), "{err}");
         assert!(err.contains(needle), "{needle}: {err}");
     }
     let output = kbctl(dir.path())
@@ -175,7 +173,7 @@ fn a_misspelt_metric_is_a_usage_error_not_a_failed_gate() {
         .output()
         .unwrap();
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(EXIT_USER_ERROR), "{err}");
+    assert_eq!(output.status.code(), Some(ERROR), "{err}");
     assert!(
         err.contains("--tolerance -1 is out of range 0..=1e15"),
         "{err}"
@@ -187,7 +185,7 @@ fn a_misspelt_subcommand_gets_clap_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let output = kbctl(dir.path()).arg("serch").output().unwrap();
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(EXIT_CLAP_USAGE), "{err}");
+    assert_eq!(output.status.code(), Some(ERROR), "{err}");
     assert!(err.contains("unrecognized subcommand 'serch'"), "{err}");
     assert!(err.contains("similar subcommand exists: 'search'"), "{err}");
 }
@@ -214,7 +212,7 @@ fn a_front_matter_typo_is_one_located_issue_and_the_rest_is_ingested() {
         ],
     );
     let (summary, code, err) = ingest(dir.path(), "idx", &["kb"], &[]);
-    assert_eq!(code, EXIT_SKIPPED, "{err}");
+    assert_eq!(code, SKIPPED, "{err}");
     assert!(
         err.contains(
             "typo.md:4: unknown key `catgory` in the front matter, did you mean `category`?"

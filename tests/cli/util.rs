@@ -9,11 +9,6 @@ use assert_cmd::Command;
 pub const FAILED: i32 = 1;
 pub const ERROR: i32 = 2;
 pub const SKIPPED: i32 = 3;
-/// Names the config-bounds tests use for the same contract.
-pub const EXIT_USER_ERROR: i32 = ERROR;
-pub const EXIT_SKIPPED: i32 = SKIPPED;
-/// Exit code of clap's own usage errors (unknown subcommand or flag).
-pub const EXIT_CLAP_USAGE: i32 = ERROR;
 
 /// `kbctl` run in `cwd`, with only the set-up location inherited (KBCTL_HOME, if set).
 pub fn kbctl(cwd: &Path) -> Command {
