@@ -209,11 +209,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     }
     .write(format, &mut out)?;
     out.flush()?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::exit::outcome(failed, false))
 }
 
 /// Open the generation the way `search` does: every file read and checked against the

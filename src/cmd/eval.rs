@@ -132,6 +132,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let mut tolerances = config.clone();
     if let Some(t) = args.tolerance {
+        crate::config::check_flag("--tolerance", "gates.tolerance", t)?;
         tolerances.tolerance = t;
     }
 
@@ -179,11 +180,10 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
             eprintln!("kbctl: {failed_gates} gate(s) failed, {regressions} metric(s) regressed");
         }
     }
-    Ok(if failed_gates + regressions > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::exit::outcome(
+        failed_gates + regressions > 0,
+        results.replay.skipped > 0,
+    ))
 }
 
 /// One metric row of the stdout summary.

@@ -137,11 +137,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if summary.issues.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(crate::exit::outcome(false, !summary.issues.is_empty()))
 }
 
 /// Resolved tickets from replay files: each ticket's customer text (redacted) with every

@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod init;
 pub mod report;
 pub mod search;
+pub mod shell;
 pub mod tune;
 
 use std::sync::{Arc, Mutex};

@@ -126,9 +126,10 @@ pub fn load_paths(paths: &[PathBuf], max_doc_bytes: u64) -> LoadOutcome {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => walk
                 .issues
                 .push(InputIssue::new(path, None, "no such file or directory")),
-            Err(err) => walk
-                .issues
-                .push(InputIssue::new(path, None, format!("cannot read: {err}"))),
+            Err(err) => {
+                walk.issues
+                    .push(InputIssue::new(path, None, format!("cannot read: {err}")))
+            }
         }
     }
     // A path given and also found under a given directory is reported once.
@@ -268,7 +269,10 @@ impl Walk {
 /// `files` (sorted) with each file kept once, under its own path rather than a link's when
 /// both lead to it; every other path to it is reported.
 fn once_each(files: Vec<PathBuf>, issues: &mut Vec<InputIssue>) -> Vec<PathBuf> {
-    let is_link = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+    let is_link = |p: &Path| {
+        p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    };
     let mut keep: HashMap<PathBuf, &PathBuf> = HashMap::new();
     let canonical: Vec<Option<PathBuf>> = files
         .iter()
@@ -288,7 +292,10 @@ fn once_each(files: Vec<PathBuf>, issues: &mut Vec<InputIssue>) -> Vec<PathBuf> 
             Some(kept) if kept != file => issues.push(InputIssue::new(
                 file,
                 None,
-                format!("the same file as {} (through a symlink); read once", kept.display()),
+                format!(
+                    "the same file as {} (through a symlink); read once",
+                    kept.display()
+                ),
             )),
             _ => out.push(file.clone()),
         }
@@ -518,7 +525,13 @@ fn language_or_detect(given: Option<&str>, text: &str) -> Result<Lang, String> {
     match given {
         None => Ok(crate::lang::detect(text)),
         Some(code) => Lang::parse(code).ok_or_else(|| {
-            format!("unknown language {code:?} (use en, ru or pl, or leave it out to detect)")
+            let close = crate::suggest::closest(code, Lang::NAMES.iter().map(|(n, _)| *n))
+                .map(|c| format!(", did you mean `{c}`?"))
+                .unwrap_or_else(|| ":".into());
+            format!(
+                "unknown language `{code}`{close} kbctl supports en, ru and pl (or their names: \
+                 english, русский, polski); leave `language` out to detect it"
+            )
         }),
     }
 }

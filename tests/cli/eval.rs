@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{fixture_index, fixtures, kbctl, stderr};
+use crate::util::{ERROR, FAILED, SKIPPED, fixture_index, fixtures, kbctl, stderr};
 
 fn replay() -> PathBuf {
     fixtures().join("eval/replay.jsonl")
@@ -122,7 +122,7 @@ fn gates_decide_the_exit_code_and_the_junit_file() {
         "--junit",
         junit.to_str().unwrap(),
     ]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, FAILED, "{err}");
     assert!(err.contains("1 gate(s) failed"), "{err}");
     let gates = r["gates"].as_array().unwrap();
     // Two from the config file (accuracy, wrong_rate), two from the flag.
@@ -140,11 +140,14 @@ fn gates_decide_the_exit_code_and_the_junit_file() {
     let (_, code, err, _dir) = eval(&["--fail-under", "containment=0.01"]);
     assert_eq!(code, 0, "{err}");
     let (_, code, err, _dir) = eval(&["--fail-under", "containmnet=0.5"]);
-    assert_eq!(code, 1);
+    assert_eq!(
+        code, ERROR,
+        "a typo in a gate is a usage error, not a failed gate"
+    );
     assert!(err.contains("unknown metric `containmnet`"), "{err}");
     // An audit file kbctl cannot write is refused before the replay, and not created.
     let (_, code, err, dir) = eval(&["--tickets-out", "audit.txt"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR);
     assert!(
         err.contains("audit.txt: --tickets-out must end in .csv, .parquet or .jsonl"),
         "{err}"
@@ -178,7 +181,7 @@ fn a_baseline_fails_the_run_when_a_metric_regresses_beyond_its_tolerance() {
     let path = dir.path().join("better.json");
     std::fs::write(&path, better.to_string()).unwrap();
     let (cmp, code, err, _d) = eval(&["--baseline", path.to_str().unwrap()]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, FAILED, "{err}");
     let regressed: Vec<&str> = cmp["baseline"]
         .as_array()
         .unwrap()
@@ -206,7 +209,7 @@ fn a_bad_row_is_reported_by_line_and_the_rest_replayed() {
         .output()
         .unwrap();
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert_eq!(output.status.code(), Some(SKIPPED), "{err}");
     assert!(err.contains("replay.jsonl:4: invalid JSON"), "{err}");
     let r: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(r["replay"]["tickets"], 24);
@@ -307,7 +310,7 @@ fn tune_writes_the_thresholds_into_the_config_and_keeps_the_rest() {
         .output()
         .unwrap();
     assert!(
-        output.status.code() == Some(0) || output.status.code() == Some(1),
+        output.status.code() == Some(0) || output.status.code() == Some(FAILED),
         "{}",
         stderr(&output)
     );

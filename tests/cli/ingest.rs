@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files};
+use crate::util::{
+    ERROR, SKIPPED, SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files,
+};
 
 #[test]
 fn reingest_skips_updates_and_removes() {
@@ -89,7 +91,7 @@ fn bad_inputs_are_named_and_everything_else_is_ingested() {
     let bad = fixtures().join("bad");
     let (summary, code, err) = ingest(dir.path(), "idx", &[bad.to_str().unwrap()], &[]);
     assert_eq!(
-        code, 1,
+        code, SKIPPED,
         "a skipped input must show in the exit code; stderr: {err}"
     );
     // Each problem names its file, and its line where there is one.
@@ -118,7 +120,7 @@ fn nothing_to_ingest_leaves_the_index_alone() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[("empty/blank.txt", "   \n")]);
     let (_, code, err) = ingest(dir.path(), "idx", &["empty"], &[]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR, "nothing to ingest is an input error");
     assert!(
         err.contains("no documents found") && err.contains("unchanged"),
         "{err}"
@@ -142,7 +144,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("use-multilingual-v3 (512-d)")
@@ -161,7 +163,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(search.status.code(), Some(1));
+    assert_eq!(search.status.code(), Some(ERROR));
     assert!(stderr(&search).contains("--rebuild"));
     // With --rebuild the other model takes over, and search follows the index's model by itself.
     let rebuilt = kbctl(dir.path())
@@ -387,12 +389,15 @@ fn symlink_loops_fifos_and_devices_are_reported_and_never_read() {
     // A link to a regular file outside the folder is read, once.
     write_files(
         dir.path(),
-        &[("elsewhere/shared.md", "# Shared article\n\nAbout gift cards.\n")],
+        &[(
+            "elsewhere/shared.md",
+            "# Shared article\n\nAbout gift cards.\n",
+        )],
     );
     symlink("../elsewhere/shared.md", kb.join("shared.md")).unwrap();
 
     let (summary, code, err) = ingest_promptly(dir.path());
-    assert_eq!(code, crate::util::EXIT_SKIPPED, "{err}");
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
     assert_eq!(summary["documents"], 5, "{summary}\n{err}");
     assert_eq!(summary["added"], 5, "{summary}");
     assert!(!err.contains("duplicate document id"), "{err}");
@@ -405,10 +410,16 @@ fn symlink_loops_fifos_and_devices_are_reported_and_never_read() {
     ] {
         let lines = problems_naming(&err, path);
         assert_eq!(lines.len(), 1, "{path}: one message expected in\n{err}");
-        assert!(lines[0].contains(message), "{path}: {message:?} missing: {}", lines[0]);
+        assert!(
+            lines[0].contains(message),
+            "{path}: {message:?} missing: {}",
+            lines[0]
+        );
     }
     assert_eq!(
-        err.lines().filter(|l| l.starts_with("kbctl: skipped:")).count(),
+        err.lines()
+            .filter(|l| l.starts_with("kbctl: skipped:"))
+            .count(),
         5,
         "{err}"
     );
@@ -423,7 +434,7 @@ fn one_symlink_loop_skips_nothing_real() {
     write_files(dir.path(), SMALL_KB);
     std::os::unix::fs::symlink(".", dir.path().join("kb/loop")).unwrap();
     let (summary, code, err) = ingest_promptly(dir.path());
-    assert_eq!(code, crate::util::EXIT_SKIPPED, "{err}");
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
     assert_eq!(summary["documents"], 4, "{summary}");
     assert_eq!(summary["files"], 4, "{summary}");
     assert_eq!(problems_naming(&err, "kb/loop").len(), 1, "{err}");
@@ -443,7 +454,7 @@ fn a_file_over_the_size_cap_is_named_with_the_key_that_raises_it() {
         ],
     );
     let (summary, code, err) = ingest_promptly(dir.path());
-    assert_eq!(code, crate::util::EXIT_SKIPPED, "{err}");
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
     assert_eq!(summary["documents"], 4, "{summary}");
     let lines = problems_naming(&err, "kb/big.md");
     assert_eq!(lines.len(), 1, "{err}");
@@ -453,7 +464,10 @@ fn a_file_over_the_size_cap_is_named_with_the_key_that_raises_it() {
         lines[0]
     );
     // Raised, it is read.
-    write_files(dir.path(), &[("kbctl.yaml", "ingest:\n  max_doc_bytes: 100000\n")]);
+    write_files(
+        dir.path(),
+        &[("kbctl.yaml", "ingest:\n  max_doc_bytes: 100000\n")],
+    );
     let (summary, code, err) = ingest_promptly(dir.path());
     assert_eq!(code, 0, "{err}");
     assert_eq!(summary["added"], 1, "{summary}");

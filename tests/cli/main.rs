@@ -1,6 +1,8 @@
 //! CLI integration tests: the real `kbctl` binary, the real model, on `fixtures/` and small knowledge bases built per test.
 
 mod answer;
+mod config;
+mod contract;
 mod doctor;
 mod eval;
 mod ingest;

@@ -127,7 +127,15 @@ fn an_answer_stream_keeps_its_generation_across_ingests() {
     let index = dir.path().join("idx");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kbctl"))
         .current_dir(dir.path())
-        .args(["--index", "idx", "--profile", "fast", "--threads", "1", "-q"])
+        .args([
+            "--index",
+            "idx",
+            "--profile",
+            "fast",
+            "--threads",
+            "1",
+            "-q",
+        ])
         .args(["answer"])
         .env_remove("KBCTL_INDEX")
         .stdin(Stdio::piped())
@@ -138,7 +146,11 @@ fn an_answer_stream_keeps_its_generation_across_ingests() {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut ask = |id: &str| {
-        writeln!(stdin, "{{\"id\": \"{id}\", \"text\": \"Where is my order?\"}}").unwrap();
+        writeln!(
+            stdin,
+            "{{\"id\": \"{id}\", \"text\": \"Where is my order?\"}}"
+        )
+        .unwrap();
         stdin.flush().unwrap();
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
@@ -212,10 +224,24 @@ fn run_read_commands(cwd: &Path, wrap: &dyn Fn(&[&str]) -> Command) {
     )
     .unwrap();
     let runs: [(&[&str], &str, &str); 5] = [
-        (&["search", "--format", "json", "where is my order"], "", "order-tracking"),
+        (
+            &["search", "--format", "json", "where is my order"],
+            "",
+            "order-tracking",
+        ),
         (&["answer"], ticket, "order-tracking"),
         (&["classify"], ticket, "\"T1\""),
-        (&["eval", "--no-vector-cache", "--format", "json", "replay.jsonl"], "", "tickets"),
+        (
+            &[
+                "eval",
+                "--no-vector-cache",
+                "--format",
+                "json",
+                "replay.jsonl",
+            ],
+            "",
+            "tickets",
+        ),
         (&["doctor", "--format", "json"], "", "generation 1"),
     ];
     for (args, stdin, needle) in runs {

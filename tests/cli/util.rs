@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// The exit code of an ingest that skipped some inputs and ingested the rest (the one place
-/// tests state it).
-pub const EXIT_SKIPPED: i32 = 1;
+/// The exit-code contract (src/exit.rs): a failed gate or check, a run that could not be judged,
+/// some records skipped.
+pub const FAILED: i32 = 1;
+pub const ERROR: i32 = 2;
+pub const SKIPPED: i32 = 3;
 
 /// `kbctl` run in `cwd`, with only the set-up location inherited (KBCTL_HOME, if set).
 pub fn kbctl(cwd: &Path) -> Command {
