@@ -36,6 +36,7 @@ pub struct Config {
     pub views: Option<Vec<String>>,
     pub retrieval: RetrievalConfig,
     pub ingest: IngestConfig,
+    pub input: InputConfig,
     pub policy: Policy,
     pub templates: Templates,
     /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
@@ -327,6 +328,23 @@ impl Default for IngestConfig {
             batch_size: 1,
             reply_similarity: 0.6,
             max_doc_bytes: 20_000_000,
+        }
+    }
+}
+
+/// Limits on what `answer`, `classify`, `eval` and history ingests read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// A ticket record (a JSONL or text line, a whole-document ticket) larger than this many
+    /// bytes is reported in its place and not read (`crate::lines::CAP_KEY`).
+    pub max_record_bytes: u64,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        Self {
+            max_record_bytes: 16_000_000,
         }
     }
 }

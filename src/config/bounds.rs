@@ -120,8 +120,15 @@ pub const BOUNDS: &[Bound] = &[
         "ingest.max_doc_bytes",
         "20000000",
         1,
-        1 << 40,
+        1_000_000_000_000,
         "a knowledge-base file larger than this many bytes is reported and not read",
+    ),
+    whole(
+        "input.max_record_bytes",
+        "16000000",
+        1,
+        1_000_000_000_000,
+        "a ticket record (JSONL or text line, document ticket) larger than this many bytes is reported and not read",
     ),
     real(
         "policy.auto_threshold",
