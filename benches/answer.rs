@@ -171,6 +171,7 @@ fn measure(
         InputFormat::Jsonl,
         "bench",
         &map,
+        kbctl::config::InputConfig::default().max_record_bytes,
     )
     .collect();
     let mut latencies = Vec::new();
@@ -192,6 +193,7 @@ fn measure(
             InputFormat::Jsonl,
             "bench",
             &map,
+            kbctl::config::InputConfig::default().max_record_bytes,
         );
         let t = Instant::now();
         let (n, _) = stream::run(records, first, workers - 1, &extra, false, |_| Ok(()))?;

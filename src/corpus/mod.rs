@@ -342,9 +342,9 @@ fn is_readme(path: &Path) -> bool {
 
 /// A byte count for messages: "20 MB", "512 kB" or "900 bytes".
 fn bytes_label(n: u64) -> String {
-    if n >= 1_000_000 && n % 100_000 == 0 {
+    if n >= 1_000_000 && n.is_multiple_of(100_000) {
         format!("{} MB", n as f64 / 1e6)
-    } else if n >= 1_000 && n % 1_000 == 0 {
+    } else if n >= 1_000 && n.is_multiple_of(1_000) {
         format!("{} kB", n / 1_000)
     } else {
         format!("{n} bytes")

@@ -174,7 +174,6 @@ fn an_answer_stream_keeps_its_generation_across_ingests() {
         second.contains("\"T2\"") && second.contains("order-tracking"),
         "{second}"
     );
-    drop(ask);
     drop(stdin);
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
