@@ -7,6 +7,7 @@ mod doctor;
 mod eval;
 mod ingest;
 mod readers;
+mod records;
 mod report;
 mod search;
 mod tickets;
