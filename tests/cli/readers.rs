@@ -105,14 +105,9 @@ fn check_searches_during_ingests(searches: usize) {
 }
 
 /// Before leases, 4 of 53 searches started during ingests failed ("opening
-/// .../gen-000040/views.jsonl: No such file or directory").
+/// .../gen-000040/views.jsonl: No such file or directory"). About 160 s on a shared 2-core
+/// machine (0 of 200 failed during 151 ingests).
 #[test]
-fn searches_never_fail_while_ingests_publish() {
-    check_searches_during_ingests(40);
-}
-
-#[test]
-#[ignore = "about 2 minutes on a 2-core machine; the 40-search version runs by default"]
 fn two_hundred_searches_never_fail_while_ingests_publish() {
     check_searches_during_ingests(200);
 }
