@@ -343,3 +343,40 @@ fn every_read_command_works_on_a_read_only_index() {
     };
     run_read_commands(dir.path(), &wrap);
 }
+
+/// `doctor` opens the index the way the read commands do: when `search` cannot (the BM25 index
+/// of the live generation is damaged), `doctor` fails the index check instead of calling it fine.
+#[test]
+fn doctor_fails_the_index_when_search_cannot_open_it() {
+    let dir = index_copy();
+    let ro = dir.path().join("ro");
+    let current = std::fs::read_to_string(ro.join("CURRENT")).unwrap();
+    std::fs::remove_file(ro.join(current.trim()).join("tantivy/meta.json")).unwrap();
+    let search = kbctl(dir.path())
+        .args(["--index", "ro", "search", "where is my order"])
+        .output()
+        .unwrap();
+    assert_eq!(search.status.code(), Some(crate::util::ERROR));
+    let output = kbctl(dir.path())
+        .args(["--index", "ro", "doctor", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(crate::util::FAILED),
+        "{}",
+        stderr(&output)
+    );
+    let checks: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let index = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "index")
+        .unwrap_or_else(|| panic!("no index check in {checks}"));
+    assert_eq!(index["status"], "fail", "{index}");
+    assert!(
+        index["detail"].as_str().unwrap().contains("BM25"),
+        "{index}"
+    );
+}
