@@ -36,6 +36,7 @@ pub struct Config {
     pub views: Option<Vec<String>>,
     pub retrieval: RetrievalConfig,
     pub ingest: IngestConfig,
+    pub input: InputConfig,
     pub policy: Policy,
     pub templates: Templates,
     /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
@@ -316,6 +317,8 @@ pub struct IngestConfig {
     /// least this (on the fixture replay 0.6 matched 96 of 240 replies, 98% to the agent's
     /// document; 0.5 matched 155 at 93%, 0.65 71 at 100%: docs/measurements.md).
     pub reply_similarity: f32,
+    /// A knowledge-base file larger than this many bytes is reported and not read.
+    pub max_doc_bytes: u64,
 }
 
 impl Default for IngestConfig {
@@ -324,6 +327,24 @@ impl Default for IngestConfig {
             chunk_chars: 1200,
             batch_size: 1,
             reply_similarity: 0.6,
+            max_doc_bytes: 20_000_000,
+        }
+    }
+}
+
+/// Limits on what `answer`, `classify`, `eval` and history ingests read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// A ticket record (a JSONL or text line, a whole-document ticket) larger than this many
+    /// bytes is reported in its place and not read (`crate::lines::CAP_KEY`).
+    pub max_record_bytes: u64,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        Self {
+            max_record_bytes: 16_000_000,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod eval;
 pub mod exit;
 pub mod index;
 pub mod lang;
+pub mod lines;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

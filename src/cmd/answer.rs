@@ -53,11 +53,14 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
         }
         v
     };
+    let cap = settings.config.input.max_record_bytes;
     let origins: Vec<String> = inputs.iter().map(|(o, ..)| o.clone()).collect();
     let records = inputs
         .into_iter()
         .zip(origins.iter())
-        .flat_map(|((_, fmt, reader), origin)| tickets::read(reader, fmt, origin.as_str(), &map));
+        .flat_map(|((_, fmt, reader), origin)| {
+            tickets::read(reader, fmt, origin.as_str(), &map, cap)
+        });
 
     let mut out = std::io::stdout().lock();
     let mut written = 0usize;

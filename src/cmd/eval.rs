@@ -60,7 +60,7 @@ pub fn replay(
     let mut tickets = Vec::new();
     let mut issues = Vec::new();
     for path in files {
-        for record in replay::read(path, &map)? {
+        for record in replay::read(path, &map, settings.config.input.max_record_bytes)? {
             match record {
                 Ok(t) => tickets.push(t),
                 Err(issue) => {

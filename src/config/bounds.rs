@@ -116,6 +116,20 @@ pub const BOUNDS: &[Bound] = &[
         1.0,
         "history without gold_docs: least cosine of the agent's reply to a KB view",
     ),
+    whole(
+        "ingest.max_doc_bytes",
+        "20000000",
+        1,
+        1_000_000_000_000,
+        "a knowledge-base file larger than this many bytes is reported and not read",
+    ),
+    whole(
+        "input.max_record_bytes",
+        "16000000",
+        1,
+        1_000_000_000_000,
+        "a ticket record (JSONL or text line, document ticket) larger than this many bytes is reported and not read",
+    ),
     real(
         "policy.auto_threshold",
         "0.85",

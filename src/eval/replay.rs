@@ -17,7 +17,6 @@
 //! `Assignee`, ...), case-insensitively; `--map field=Column` overrides.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -25,6 +24,7 @@ use serde_json::{Map, Value};
 
 use super::frt::parse_rfc3339;
 use crate::error::{InputIssue, UserError};
+use crate::lines::Line;
 use crate::tickets::{self, Ticket};
 
 /// One historical ticket: what the pipeline reads, and what it is judged against.
@@ -188,18 +188,28 @@ impl Kind {
 }
 
 /// Read a replay file. File-level problems (missing, no text column) are errors; a bad row is a
-/// located issue in its place, and the other rows are read.
-pub fn read(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+/// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
+/// one such issue, never held in memory (the file is then read line by line).
+pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     if !path.is_file() {
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
     }
     let kind = Kind::of(path)?;
+    if kind == Kind::Jsonl {
+        let file = std::fs::File::open(path)
+            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+        let longest = crate::lines::longest(std::io::BufReader::new(file))
+            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+        if longest > cap {
+            return read_jsonl_lines(path, map, cap);
+        }
+    }
     match read_frame(path, kind, map) {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
         // lines are reported where they are and the others replayed.
-        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map),
+        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map, cap),
         Err(err) => Err(err),
     }
 }
@@ -256,14 +266,21 @@ fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
     }
 }
 
-fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     let file =
         std::fs::File::open(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
     let mut out = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+    for (i, line) in crate::lines::bounded(std::io::BufReader::new(file), cap).enumerate() {
         let n = i + 1;
-        let line = line.map_err(|err| UserError::Invalid(format!("{origin}:{n}: {err}")))?;
+        let line = match line.map_err(|err| UserError::Invalid(format!("{origin}:{n}: {err}")))? {
+            Line::Text(text) => text,
+            Line::TooLong { bytes } => {
+                let message = crate::lines::too_long(bytes, cap);
+                out.push(Err(InputIssue::new(&origin, Some(n), message)));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -465,7 +482,7 @@ mod tests {
                 "\n"
             ),
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         let a = rows[0].as_ref().unwrap();
         assert_eq!(a.ticket.id, "a");
         assert_eq!(a.human_frt_s(), Some(5400.0));
@@ -480,6 +497,32 @@ mod tests {
     }
 
     #[test]
+    fn a_jsonl_line_over_the_record_cap_is_one_located_issue() {
+        let dir = tempfile::tempdir().unwrap();
+        let huge = format!("{{\"id\": \"big\", \"text\": \"{}\"}}", "a".repeat(3_000));
+        let text = format!(
+            "{{\"id\": \"A\", \"text\": \"one\"}}\n{huge}\n{{\"id\": \"C\", \"text\": \"three\"}}\n"
+        );
+        let path = write(&dir, "big.jsonl", &text);
+        let rows = read(&path, &ReplayMap::default(), 1_000).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].as_ref().unwrap().ticket.id, "A");
+        let err = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("big.jsonl:2") && err.contains(crate::lines::CAP_KEY),
+            "{err}"
+        );
+        assert_eq!(rows[2].as_ref().unwrap().ticket.id, "C");
+        // Under a cap it fits, it is read as usual.
+        assert!(
+            read(&path, &ReplayMap::default(), 10_000)
+                .unwrap()
+                .iter()
+                .all(|r| r.is_ok())
+        );
+    }
+
+    #[test]
     fn a_malformed_jsonl_line_is_reported_and_the_rest_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
@@ -487,7 +530,7 @@ mod tests {
             "r.jsonl",
             "{\"id\":\"a\",\"text\":\"one\"}\n{oops\n{\"id\":\"c\",\"text\":\"three\",\"created_at\":\"tuesday\"}\n{\"id\":\"d\",\"text\":\"four\"}\n",
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         assert_eq!(rows.len(), 4);
         assert!(rows[0].is_ok() && rows[3].is_ok());
         let bad = rows[1].as_ref().unwrap_err();
@@ -509,7 +552,7 @@ mod tests {
              18,Hi,,2026-09-01T10:00:00Z,,,,,\n\
              19,,,,,,,,\n",
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         let a = rows[0].as_ref().unwrap();
         assert_eq!(a.ticket.id, "17");
         assert_eq!(a.ticket.query_text(), "Refund\nI want my money back");
@@ -527,17 +570,19 @@ mod tests {
     fn a_mapping_names_columns_and_a_missing_text_column_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(&dir, "x.csv", "Key,Frage\nk1,Wo ist mein Paket?\n");
-        let err = read(&path, &ReplayMap::default()).unwrap_err().to_string();
+        let err = read(&path, &ReplayMap::default(), 1_000_000)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("x.csv") && err.contains("--map text="),
             "{err}"
         );
         let map = ReplayMap::parse("text=Frage").unwrap();
-        let rows = read(&path, &map).unwrap();
+        let rows = read(&path, &map, 1_000_000).unwrap();
         assert_eq!(rows[0].as_ref().unwrap().ticket.id, "k1");
         assert!(ReplayMap::parse("nonsense=X").is_err());
         assert!(ReplayMap::parse("text=Nope").is_ok());
-        let err = read(&path, &ReplayMap::parse("text=Nope").unwrap())
+        let err = read(&path, &ReplayMap::parse("text=Nope").unwrap(), 1_000_000)
             .unwrap_err()
             .to_string();
         assert!(err.contains("no such column"), "{err}");
@@ -555,7 +600,7 @@ mod tests {
         .unwrap();
         let file = std::fs::File::create(&path).unwrap();
         ParquetWriter::new(file).finish(&mut df).unwrap();
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].as_ref().unwrap().should_escalate, Some(true));
         assert_eq!(rows[0].as_ref().unwrap().ticket.body, "Jak zmienić hasło?");

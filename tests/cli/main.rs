@@ -6,6 +6,8 @@ mod contract;
 mod doctor;
 mod eval;
 mod ingest;
+mod readers;
+mod records;
 mod report;
 mod search;
 mod tickets;
