@@ -13,6 +13,8 @@ pub mod metrics;
 pub mod replay;
 pub mod retrieval;
 pub mod roi;
+pub mod sanity;
+pub mod times;
 pub mod tune;
 
 use std::collections::BTreeMap;
