@@ -670,4 +670,107 @@ mod tests {
         assert_eq!(rows[1].as_ref().unwrap().should_escalate, Some(true));
         assert_eq!(rows[0].as_ref().unwrap().ticket.body, "Jak zmienić hasło?");
     }
+
+    #[test]
+    fn helpdesk_times_and_durations_in_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        // Zendesk-style: offsets written +0000, a first reply in minutes.
+        let zendesk = write(
+            &dir,
+            "zendesk.csv",
+            "Id,Subject,Description,Created at,Solved at,First reply time in minutes\n\
+             1,Refund,money back,2026-09-01 07:22:14 +0000,2026-09-01 09:00:00 +0000,12\n\
+             2,Hasło,zmiana,2026-02-30 10:00:00 +0000,,5\n",
+        );
+        let rows = read(&zendesk, &ReplayMap::default()).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.created, Some(1_788_247_334.0));
+        assert_eq!(a.human_frt_s(), Some(720.0));
+        let bad = rows[1].as_ref().unwrap_err();
+        assert_eq!((bad.line, bad.kind), (Some(3), Some("impossible_time")));
+        assert!(!bad.message.contains("2026-02-30"), "{bad}");
+        // Freshdesk-style: naive times, an initial response time as HH:MM:SS, read in Warsaw.
+        let freshdesk = write(
+            &dir,
+            "freshdesk.csv",
+            "Ticket ID,Subject,Description,Created time,Initial response time\n\
+             7,Gdzie paczka,nie doszła,2026-09-01 09:22:14,01:30:00\n\
+             8,Где заказ,не пришёл,01.09.2026 09:22,\n",
+        );
+        let warsaw = ReplayMap::default().with_zone(Zone::parse("Europe/Warsaw").unwrap());
+        let rows = read(&freshdesk, &warsaw).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.created, Some(1_788_247_334.0));
+        assert_eq!(a.human_frt_s(), Some(5400.0));
+        let b = rows[1].as_ref().unwrap();
+        assert_eq!(b.created, Some(1_788_247_334.0 - 14.0));
+        assert_eq!(b.human_frt_s(), None);
+    }
+
+    #[test]
+    fn epoch_numbers_in_jsonl_and_csv_are_read_by_magnitude() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "r.jsonl",
+            concat!(
+                r#"{"id":"s","text":"a","created_at":1788247334,"first_response_at":"1788248234"}"#,
+                "\n",
+                r#"{"id":"ms","text":"b","created_at":1788247334000,"first_response_at":1788248234000}"#,
+                "\n",
+                r#"{"id":"us","text":"c","created_at":1788247334000000}"#,
+                "\n",
+                r#"{"id":"min","text":"d","created_at":1788247334,"first_response_minutes":15}"#,
+                "\n",
+            ),
+        );
+        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let s = rows[0].as_ref().unwrap();
+        assert_eq!((s.human_frt_s(), s.epoch_values), (Some(900.0), [2, 0]));
+        let ms = rows[1].as_ref().unwrap();
+        assert_eq!((ms.human_frt_s(), ms.epoch_values), (Some(900.0), [0, 2]));
+        let us = rows[2].as_ref().unwrap_err();
+        assert_eq!(us.kind, Some("epoch_unit"));
+        assert_eq!(rows[3].as_ref().unwrap().human_frt_s(), Some(900.0));
+        let csv = write(
+            &dir,
+            "r.csv",
+            "id,text,created_at,first_response_at\nx,hi,1788247334000,1788248234000\n",
+        );
+        let rows = read(&csv, &ReplayMap::default()).unwrap();
+        assert_eq!(rows[0].as_ref().unwrap().human_frt_s(), Some(900.0));
+    }
+
+    #[test]
+    fn parquet_datetimes_naive_ones_in_the_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let created = Series::new("created_at".into(), [1_788_247_334_000i64])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        let first = Series::new("first_response_at".into(), [1_788_248_234_000i64])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        let epoch_ms = Series::new("resolved_at".into(), [1_788_249_134_000i64]);
+        let mut df = DataFrame::new_infer_height(vec![
+            Series::new("id".into(), ["p"]).into(),
+            Series::new("text".into(), ["Gdzie jest paczka?"]).into(),
+            created.into(),
+            first.into(),
+            epoch_ms.into(),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let utc = read(&path, &ReplayMap::default()).unwrap();
+        let t = utc[0].as_ref().unwrap();
+        assert_eq!(t.created, Some(1_788_247_334.0));
+        assert_eq!(t.resolved, Some(1_788_249_134.0));
+        assert_eq!(t.epoch_values, [0, 1]);
+        let plus3 = ReplayMap::default().with_zone(Zone::parse("+03:00").unwrap());
+        let t = read(&path, &plus3).unwrap().remove(0).unwrap();
+        assert_eq!(t.created, Some(1_788_247_334.0 - 3.0 * 3600.0));
+        assert_eq!(t.human_frt_s(), Some(900.0));
+    }
 }

@@ -103,3 +103,72 @@ pub fn check(records: impl IntoIterator<Item = ReplayRecord>) -> Checked {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::replay::{ReplayMap, read};
+
+    #[test]
+    fn duplicates_negative_and_absurd_first_responses_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        std::fs::write(
+            &path,
+            concat!(
+                r#"{"id":"a","text":"one","created_at":"2026-09-01T10:00:00Z","first_response_at":"2026-09-01T10:30:00Z"}"#,
+                "\n",
+                r#"{"id":"b","text":"two","created_at":"2026-09-01T10:00:00Z","first_response_at":"2026-09-01T09:00:00Z"}"#,
+                "\n",
+                r#"{"id":"a","text":"again","created_at":"2026-09-02T10:00:00Z"}"#,
+                "\n",
+                r#"{"id":"c","text":"late","created_at":"2026-01-01T10:00:00Z","first_response_at":"2027-06-01T10:00:00Z"}"#,
+                "\n",
+                r#"{"id":"d","text":"bad","created_at":"2026-02-30T10:00:00Z"}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let checked = check(read(&path, &ReplayMap::default()).unwrap());
+        let ids: Vec<&str> = checked
+            .tickets
+            .iter()
+            .map(|t| t.ticket.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(checked.tickets[0].ticket.body, "one", "the first is kept");
+        assert_eq!(checked.tickets[0].human_frt_s(), Some(1800.0));
+        assert_eq!(checked.tickets[1].human_frt_s(), None);
+        assert_eq!(checked.tickets[2].human_frt_s(), None);
+        assert_eq!(checked.skipped, 2);
+        let lines: Vec<_> = checked.issues.iter().map(|i| (i.line, i.kind)).collect();
+        assert_eq!(
+            lines,
+            [
+                (Some(2), Some("negative_frt")),
+                (Some(3), Some("duplicate_id")),
+                (Some(4), Some("frt_over_a_year")),
+                (Some(5), Some("impossible_time")),
+            ]
+        );
+        assert!(
+            checked.issues[1].message.contains(":1 "),
+            "{}",
+            checked.issues[1]
+        );
+        let counts: Vec<_> = checked
+            .counts
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("duplicate_id", 1),
+                ("frt_over_a_year", 1),
+                ("impossible_time", 1),
+                ("negative_frt", 1)
+            ]
+        );
+    }
+}
