@@ -65,19 +65,19 @@ pub fn check(records: impl IntoIterator<Item = ReplayRecord>) -> Checked {
             continue;
         }
         seen.insert(ticket.ticket.id.clone(), location);
-        if let (Some(c), Some(f)) = (ticket.created, ticket.first_response) {
-            if f < c {
-                let issue = here(
-                    format!(
-                        "first_response_at is {} before created_at: the ticket is replayed, its first-response time left out",
-                        crate::output::duration(c - f)
-                    ),
-                    "negative_frt",
-                );
-                out.report(issue, false);
-                ticket.first_response = None;
-                ticket.first_response_after = None;
-            }
+        if let (Some(c), Some(f)) = (ticket.created, ticket.first_response)
+            && f < c
+        {
+            let issue = here(
+                format!(
+                    "first_response_at is {} before created_at: the ticket is replayed, its first-response time left out",
+                    crate::output::duration(c - f)
+                ),
+                "negative_frt",
+            );
+            out.report(issue, false);
+            ticket.first_response = None;
+            ticket.first_response_after = None;
         }
         if let Some(frt) = ticket.human_frt_s().filter(|&s| s > MAX_FRT_S) {
             let issue = here(
