@@ -104,6 +104,9 @@ pub struct EvalArgs {
     /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
@@ -153,6 +156,9 @@ pub struct TuneArgs {
     /// Columns for replay fields, as for `kbctl eval`.
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw), as for `kbctl eval`.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]

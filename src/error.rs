@@ -34,6 +34,10 @@ pub struct InputIssue {
     /// 1-based line number where the problem is, when there is one.
     pub line: Option<usize>,
     pub message: String,
+    /// What kind of problem, for counting (`duplicate_id`, `impossible_time`, ...); `None` is a
+    /// row that could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
 }
 
 impl std::fmt::Display for InputIssue {
@@ -51,7 +55,14 @@ impl InputIssue {
             path: path.into(),
             line,
             message: message.into(),
+            kind: None,
         }
+    }
+
+    /// The same issue, counted as `kind`.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = Some(kind);
+        self
     }
 
     /// A CSV record that could not be read, at its line, with a plain message for a row whose
