@@ -473,6 +473,8 @@ pub(crate) mod tests {
         Judged {
             id: id.into(),
             category: Some("billing".into()),
+            gold_category: None,
+            created: None,
             language: "en".into(),
             channel: None,
             agent: None,
@@ -487,6 +489,11 @@ pub(crate) mod tests {
             gold_docs: Vec::new(),
             should_escalate,
             correct,
+            verdict: super::super::judge::Verdict::of(
+                decision == Decision::Auto,
+                should_escalate,
+                correct,
+            ),
             gold_ranks: Vec::new(),
             human_frt_s: None,
             elapsed_ms: 2.0,

@@ -4,6 +4,7 @@
 //! -> `metrics`, `curve`, `gaps`, `frt`, `roi` -> [`Results`] (the versioned results file) ->
 //! `gates` and the report.
 
+pub mod classes;
 pub mod curve;
 pub mod frt;
 pub mod gaps;
@@ -48,6 +49,9 @@ pub struct Results {
     /// Per category, language, channel and agent.
     pub segments: BTreeMap<String, Vec<Segment>>,
     pub confusions: Vec<Confusion>,
+    /// Precision, recall, F1 and support per intent and per category.
+    #[serde(default)]
+    pub classes: classes::ClassReport,
     /// The auto threshold swept from 0 to 1, every other setting as configured.
     pub curve: Vec<curve::Point>,
     pub gaps: Vec<gaps::Gap>,
@@ -288,6 +292,7 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
         roi,
         segments,
         confusions,
+        classes: classes::ClassReport::of(judged),
         curve: curve::sweep(&items, &curve::grid()),
         gaps: gaps::group(&gap_input, judged.len(), gaps::JOIN_SIMILARITY, 12),
         gates: Vec::new(),
