@@ -404,7 +404,6 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
     ))?;
     let mut df = df!(
         "id" => text(&|t| Some(t.id.clone())),
-        "created_at" => created,
         "decision" => text(&|t| Some(decision(t.decision))),
         "verdict" => text(&|t| t.verdict.map(|v| v.as_str().to_string())),
         "confidence" => judged.iter().map(|t| t.confidence).collect::<Vec<_>>(),
@@ -418,9 +417,7 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
         "intent" => text(&|t| t.intent.clone()),
         "gold_intent" => text(&|t| t.gold_intent.clone()),
         "top_doc" => text(&|t| t.top_doc.clone()),
-        "gold_docs" => list("gold_docs", &|t| &t.gold_docs)?,
         "gold_rank" => judged.iter().map(|t| t.gold_rank().map(|r| r as u32)).collect::<Vec<_>>(),
-        "reasons" => list("reasons", &|t| &t.reasons)?,
         "top_score" => judged.iter().map(|t| t.features.top_score).collect::<Vec<_>>(),
         "margin" => judged.iter().map(|t| t.features.margin).collect::<Vec<_>>(),
         "agreement" => judged.iter().map(|t| t.features.agreement).collect::<Vec<_>>(),
@@ -430,6 +427,15 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
         "elapsed_ms" => judged.iter().map(|t| t.elapsed_ms).collect::<Vec<_>>(),
         "text" => text(&|t| Some(t.text.clone())),
     )?;
+    // Typed columns df! cannot take, each put after the column it belongs beside.
+    df.insert_column(1, created.into_column())?;
+    for (after, column) in [
+        ("top_doc", list("gold_docs", &|t| &t.gold_docs)?),
+        ("gold_rank", list("reasons", &|t| &t.reasons)?),
+    ] {
+        let at = df.get_column_index(after).map_or(df.width(), |i| i + 1);
+        df.insert_column(at, column)?;
+    }
     let origin = path.display();
     let file = std::fs::File::create(path)
         .map_err(|err| UserError::Invalid(format!("{origin}: cannot write: {err}")))?;

@@ -40,8 +40,11 @@ pub struct Results {
     pub replay: ReplayInfo,
     pub policy: PolicySnapshot,
     pub metrics: Metrics,
-    /// 95% bootstrap intervals, by metric.
+    /// 95% Wilson intervals of the proportions, by metric (`proportions` has the counts).
     pub intervals: BTreeMap<String, [f64; 2]>,
+    /// Every share-of-tickets metric as successes of trials, with its interval.
+    #[serde(default)]
+    pub proportions: BTreeMap<String, metrics::Proportion>,
     pub definitions: BTreeMap<String, String>,
     pub latency: Latency,
     pub frt: Option<FrtResults>,
@@ -172,6 +175,7 @@ pub struct Inputs<'a> {
 /// Measure a replay.
 pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results> {
     let refs: Vec<&Judged> = judged.iter().collect();
+    let proportions = metrics::proportions(&refs);
     let mut m = metrics::decision_metrics(&refs);
     let (intent_accuracy, intent_f1, confusions) = metrics::intent_metrics(&refs, 15);
     m.intent_accuracy = intent_accuracy;
@@ -281,7 +285,11 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
             epoch_units: inputs.epoch_units,
         },
         policy: inputs.policy.into(),
-        intervals: metrics::bootstrap(&refs, 1000, 0x006b_6263_746c),
+        intervals: proportions
+            .iter()
+            .map(|(k, p)| (k.clone(), [p.low, p.high]))
+            .collect(),
+        proportions,
         definitions: metrics::DEFINITIONS
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -31,6 +31,9 @@ pub struct Figure {
     /// The exact value behind it (what tests and scripts compare with the results file).
     pub raw: Option<f64>,
     pub definition: String,
+    /// For a proportion, the counts and the 95% interval behind it, e.g. "69 of 69 right,
+    /// 95% CI 0.95-1.00"; empty for other figures.
+    pub evidence: String,
     /// Change against the baseline, shown, e.g. "+2.1 pp"; empty without a baseline.
     pub change: String,
     pub regressed: bool,
@@ -58,6 +61,32 @@ pub struct SegmentRow {
     pub frt_after: String,
 }
 
+/// A row of the per-intent or per-category table: scores to two decimals, `n/a` where a class
+/// was never predicted or never the gold label.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassRow {
+    pub label: String,
+    pub precision: String,
+    pub recall: String,
+    pub f1: String,
+    pub support: usize,
+    pub predicted: usize,
+}
+
+impl ClassRow {
+    fn of(score: &crate::eval::classes::ClassScore) -> Self {
+        let two = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.2}"));
+        Self {
+            label: score.label.clone(),
+            precision: two(score.precision),
+            recall: two(score.recall),
+            f1: two(score.f1),
+            support: score.support,
+            predicted: score.predicted,
+        }
+    }
+}
+
 /// Everything a template sees.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
@@ -78,6 +107,9 @@ pub struct View {
     pub case_study: Vec<CaseRow>,
     pub segments: BTreeMap<String, Vec<SegmentRow>>,
     pub confusions: Vec<crate::eval::metrics::Confusion>,
+    /// Precision, recall, F1 and support per intent and per category (`rasa test` style).
+    pub intents: Vec<ClassRow>,
+    pub categories: Vec<ClassRow>,
     pub gaps: Vec<crate::eval::gaps::Gap>,
     pub gates: Vec<gates::GateResult>,
     pub roi: Option<RoiView>,
@@ -132,6 +164,27 @@ const HEADLINE: &[(&str, &str)] = &[
     ("payback_months_net", "Payback (net)"),
     ("roi_net", "ROI over the horizon (net)"),
 ];
+
+/// What the successes of a headline proportion are, in the sentence under its value.
+fn counted(metric: &str) -> &'static str {
+    match metric {
+        "containment" => "answered automatically",
+        "accuracy" => "right",
+        "escalation_recall" => "reached a person",
+        "wrong_rate" => "wrong",
+        _ => "",
+    }
+}
+
+/// "69 of 69 right, 95% CI 0.95-1.00".
+fn evidence(metric: &str, p: &crate::eval::metrics::Proportion) -> String {
+    let what = counted(metric);
+    let space = if what.is_empty() { "" } else { " " };
+    format!(
+        "{} of {}{space}{what}, 95% CI {:.2}-{:.2}",
+        p.successes, p.trials, p.low, p.high
+    )
+}
 
 fn show(metric: &str, v: Option<f64>, currency: &str) -> String {
     match v {
@@ -192,6 +245,11 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
                 value: show(key, raw, currency),
                 raw,
                 definition: results.definitions.get(key).cloned().unwrap_or_default(),
+                evidence: results
+                    .proportions
+                    .get(key)
+                    .map(|p| evidence(key, p))
+                    .unwrap_or_default(),
                 change: match delta {
                     None => String::new(),
                     Some(0.0) => "no change".into(),
@@ -302,6 +360,8 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
         case_study,
         segments,
         confusions: results.confusions.iter().take(10).cloned().collect(),
+        intents: results.classes.intent.iter().map(ClassRow::of).collect(),
+        categories: results.classes.category.iter().map(ClassRow::of).collect(),
         gaps: results.gaps.clone(),
         gates: results.gates.clone(),
         roi,
