@@ -108,19 +108,19 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "frt_median_before_s",
-        "median first-response time in the history, seconds",
+        "median first-response time in the history",
     ),
     (
         "frt_median_after_s",
-        "median first-response time with the bot's answers at its measured latency, seconds",
+        "median first-response time with the bot's answers at its measured latency",
     ),
     (
         "frt_p90_before_s",
-        "90th percentile of the historical first-response time, seconds",
+        "90th percentile of the historical first-response time",
     ),
     (
         "frt_p90_after_s",
-        "90th percentile of the first-response time with the bot, seconds",
+        "90th percentile of the first-response time with the bot",
     ),
     (
         "monthly_savings_net",
@@ -132,7 +132,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "roi_net",
-        "return over the horizon, net of running costs, as a fraction",
+        "return over the horizon, net of running costs",
     ),
 ];
 

@@ -244,7 +244,14 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
                 label: label.into(),
                 value: show(key, raw, currency),
                 raw,
-                definition: results.definitions.get(key).cloned().unwrap_or_default(),
+                // This build's wording first: its captions carry no units (the card shows
+                // them), while an older results file may say "seconds" beside hours.
+                definition: crate::eval::metrics::DEFINITIONS
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, d)| d.to_string())
+                    .or_else(|| results.definitions.get(key).cloned())
+                    .unwrap_or_default(),
                 evidence: results
                     .proportions
                     .get(key)
