@@ -64,9 +64,11 @@ pub fn scores(pairs: &[(&str, Option<&str>)]) -> Vec<ClassScore> {
             let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
             let precision = ratio(tp, predicted);
             let recall = ratio(tp, support);
+            // No hit at all is an F1 of 0 (as `rasa test` and scikit-learn report it), even when
+            // the class was never predicted and its precision is undefined.
             let f1 = match (precision, recall) {
-                (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
-                (Some(_), Some(_)) => Some(0.0),
+                _ if tp == 0 => Some(0.0),
+                (Some(p), Some(r)) => Some(2.0 * p * r / (p + r)),
                 _ => None,
             };
             ClassScore {
@@ -79,7 +81,11 @@ pub fn scores(pairs: &[(&str, Option<&str>)]) -> Vec<ClassScore> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.support.cmp(&a.support).then_with(|| a.label.cmp(&b.label)));
+    out.sort_by(|a, b| {
+        b.support
+            .cmp(&a.support)
+            .then_with(|| a.label.cmp(&b.label))
+    });
     out
 }
 
@@ -163,7 +169,11 @@ mod tests {
         let c = score(&s, "c");
         assert_eq!(c.precision, None, "never predicted");
         assert_eq!((c.recall, c.support), (Some(0.0), 1));
-        assert_eq!(c.f1, None);
+        assert_eq!(
+            c.f1,
+            Some(0.0),
+            "no hit: F1 0, as sklearn with zero_division=0"
+        );
         // Largest support first.
         assert_eq!(s[0].label, "a");
     }
@@ -174,5 +184,6 @@ mod tests {
         let z = score(&s, "z");
         assert_eq!((z.support, z.predicted), (0, 1));
         assert_eq!((z.precision, z.recall), (Some(0.0), None));
+        assert_eq!(z.f1, Some(0.0));
     }
 }

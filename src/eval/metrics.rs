@@ -130,10 +130,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "payback_months_net",
         "months until the net savings cover the implementation",
     ),
-    (
-        "roi_net",
-        "return over the horizon, net of running costs",
-    ),
+    ("roi_net", "return over the horizon, net of running costs"),
 ];
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
@@ -663,10 +660,16 @@ pub(crate) mod tests {
         // 69 of 69: the interval the issue asks for, not [1, 1].
         let all = Proportion::wilson(69, 69).unwrap();
         assert_eq!((all.successes, all.trials), (69, 69));
-        assert!((all.low - 0.9473).abs() < 1e-3 && all.high == 1.0, "{all:?}");
+        assert!(
+            (all.low - 0.9473).abs() < 1e-3 && all.high == 1.0,
+            "{all:?}"
+        );
         // Textbook case (Newcombe 1998): 81 of 263 gives 0.2553-0.3662.
         let p = Proportion::wilson(81, 263).unwrap();
-        assert!((p.low - 0.2553).abs() < 1e-3 && (p.high - 0.3662).abs() < 1e-3, "{p:?}");
+        assert!(
+            (p.low - 0.2553).abs() < 1e-3 && (p.high - 0.3662).abs() < 1e-3,
+            "{p:?}"
+        );
         let none = Proportion::wilson(0, 10).unwrap();
         assert!(none.low == 0.0 && none.high > 0.25, "{none:?}");
         assert!(Proportion::wilson(0, 0).is_none());
@@ -698,7 +701,10 @@ pub(crate) mod tests {
             assert_eq!(Some(share), value, "{name}");
             assert!(q.low < share && share < q.high, "{name}: {q:?}");
         }
-        assert_eq!((p["containment"].successes, p["containment"].trials), (100, 200));
+        assert_eq!(
+            (p["containment"].successes, p["containment"].trials),
+            (100, 200)
+        );
         // Every fifth automatic answer (i = 0, 10, 20, ...) is wrong.
         assert_eq!((p["accuracy"].successes, p["accuracy"].trials), (80, 100));
     }

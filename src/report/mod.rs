@@ -352,12 +352,12 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
     });
     Ok(View {
         title: "kbctl: what the bot would do on your history".into(),
-        source: source.into(),
+        source: file_name(source),
         kbctl_version: results.kbctl_version.clone(),
         tickets: results.replay.tickets,
         skipped: results.replay.skipped,
         labelled: results.replay.labelled,
-        files: results.replay.files.clone(),
+        files: results.replay.files.iter().map(|f| file_name(f)).collect(),
         auto_threshold: format!("{:.2}", results.policy.auto_threshold),
         draft_threshold: format!("{:.2}", results.policy.draft_threshold),
         has_baseline: baseline.is_some(),
@@ -379,6 +379,14 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
             results.latency.tickets_per_s
         ),
     })
+}
+
+/// A file's name without the folders it sat in: a report is shared beyond the machine that
+/// ran it, and paths there (home folders, CI workspaces) are no one else's business.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Segment rows through polars: shares computed, largest segments first, the long tail folded

@@ -133,11 +133,18 @@ fn audit_rows_say_what_each_decision_was_and_the_errors_file_lists_the_misjudged
     let mut verdicts = std::collections::BTreeMap::<String, usize>::new();
     for row in &rows {
         // Lists stay lists; the creation time is a time (the fixture's first row is 07:22:14Z).
-        assert!(row["gold_docs"].is_array() && row["reasons"].is_array(), "{row}");
+        assert!(
+            row["gold_docs"].is_array() && row["reasons"].is_array(),
+            "{row}"
+        );
         assert!(!row["created_at"].is_null(), "{row}");
         let auto = row["decision"] == "auto";
         let verdict = row["verdict"].as_str().unwrap_or("none").to_string();
-        let expected = match (auto, row["should_escalate"].as_bool(), row["correct"].as_bool()) {
+        let expected = match (
+            auto,
+            row["should_escalate"].as_bool(),
+            row["correct"].as_bool(),
+        ) {
             (true, Some(true), _) => "missed_escalation",
             (true, _, Some(true)) => "right_auto_answer",
             (true, _, Some(false)) => "wrong_auto_answer",
@@ -148,7 +155,10 @@ fn audit_rows_say_what_each_decision_was_and_the_errors_file_lists_the_misjudged
         assert_eq!(verdict, expected, "{row}");
         *verdicts.entry(verdict).or_default() += 1;
     }
-    assert!(verdicts.len() >= 2, "the fixture has more than one verdict: {verdicts:?}");
+    assert!(
+        verdicts.len() >= 2,
+        "the fixture has more than one verdict: {verdicts:?}"
+    );
     let first = rows.iter().find(|r| r["id"] == "H-0001").unwrap();
     assert!(
         first["created_at"].to_string().contains("2026-09-01")
@@ -186,13 +196,19 @@ fn audit_rows_say_what_each_decision_was_and_the_errors_file_lists_the_misjudged
         .iter()
         .filter_map(|c| Some(c["recall"].as_f64()? * c["support"].as_f64()?))
         .sum();
-    assert!(close(&r["metrics"]["intent_accuracy"], hits / labelled as f64), "{r}");
+    assert!(
+        close(&r["metrics"]["intent_accuracy"], hits / labelled as f64),
+        "{r}"
+    );
     assert!(!r["classes"]["category"].as_array().unwrap().is_empty());
 
     // Proportions carry their counts and a Wilson interval that is never zero-width.
     let p = &r["proportions"]["containment"];
     let auto = rows.iter().filter(|r| r["decision"] == "auto").count() as u64;
-    assert_eq!((p["successes"].as_u64(), p["trials"].as_u64()), (Some(auto), Some(24)));
+    assert_eq!(
+        (p["successes"].as_u64(), p["trials"].as_u64()),
+        (Some(auto), Some(24))
+    );
     for (name, p) in r["proportions"].as_object().unwrap() {
         let (lo, hi) = (p["low"].as_f64().unwrap(), p["high"].as_f64().unwrap());
         assert!(lo < hi, "{name}: {p}");
