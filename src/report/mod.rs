@@ -545,7 +545,8 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
             "frt",
             svg::histogram(
                 "First-response time, before and with the bot",
-                "hours",
+                "time to first response (log scale)",
+                "tickets",
                 &edges,
                 &[
                     (
@@ -559,6 +560,7 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
                         counts(&frt.histogram_after),
                     ),
                 ],
+                &svg::hours_edge,
             ),
         );
     }

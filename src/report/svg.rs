@@ -793,19 +793,34 @@ fn fmt_edge(v: f64) -> String {
     }
 }
 
+/// A bin edge given in hours, in the unit a reader expects: "0", "1 min", "15 min", "2 h", "2 d", "∞".
+pub fn hours_edge(h: f64) -> String {
+    match h {
+        h if h.is_infinite() => fmt_edge(h),
+        h if h <= 0.0 => "0".into(),
+        h if h < 1.0 => format!("{} min", format_compact((h * 60.0 * 10.0).round() / 10.0)),
+        h if h < 24.0 => format!("{} h", format_compact(h)),
+        h => format!("{} d", format_compact((h / 24.0 * 10.0).round() / 10.0)),
+    }
+}
+
 /// Two distributions side by side as grouped histogram bars over shared bins (e.g. first-response
 /// time in hours before and with the bot). `bins` are the bin edges (len = counts.len()+1); each
-/// series gives counts per bin. x tick labels are the bin edges formatted by `fmt_edge`.
+/// series gives counts per bin; `y_label` names what is counted; `edge` formats a bin edge for the
+/// x axis.
 ///
-/// Bins are drawn as equal-width slots (edges may be irregular, e.g. 0,1,2,4,8,24,48); the last
-/// edge may be `f64::INFINITY` (label "∞"). Edges must be finite otherwise and strictly
-/// increasing, else "no data". Counts beyond the bins are ignored, missing ones are 0.
-/// One `<rect>` per non-zero count.
+/// Bins are drawn to scale: on a linear axis, or on a logarithmic one when the edges span more than
+/// a decade (a first edge of 0 then sits one average bin left of the second). The last edge may be
+/// `f64::INFINITY` ("∞"): that open bin is drawn as wide as the average bin. Edges must be finite
+/// otherwise and strictly increasing, else "no data". Counts beyond the bins are ignored, missing
+/// ones are 0. One `<rect>` per non-zero count.
 pub fn histogram(
     title: &str,
     x_label: &str,
+    y_label: &str,
     bins: &[f64],
     series: &[(String, String, Vec<f64>)],
+    edge: &dyn Fn(f64) -> String,
 ) -> String {
     let nb = bins.len().saturating_sub(1);
     let edges_ok = nb >= 1
@@ -837,25 +852,27 @@ pub fn histogram(
         (String::new(), 0)
     };
     let p = Plot {
-        l: plot_left(&y_labels, false),
+        l: plot_left(&y_labels, !y_label.trim().is_empty()),
         t: header_bottom(rows) + 14.0,
         r: W - PAD - 8.0,
         b: CHART_H - 48.0,
     };
     let ys = Scale::new(0.0, yt[yt.len() - 1], p.b, p.t);
-    let slot = (p.r - p.l) / nb as f64;
+    let at = edge_positions(bins);
+    let xs = Scale::new(at[0], at[nb], p.l, p.r);
 
     let mut o = svg_open(title, CHART_H);
     o.push_str(&leg);
     y_grid(&mut o, &p, &ys, &yt, &y_labels);
 
     let k = series.len() as f64;
-    let group = slot * 0.8;
-    let bw = group / k;
-    let gap = if bw > 4.0 { 1.0 } else { 0.0 };
     for i in 0..nb {
-        let x0 = p.l + i as f64 * slot + (slot - group) / 2.0;
-        let range = format!("{}–{}", fmt_edge(bins[i]), fmt_edge(bins[i + 1]));
+        let (left, right) = (xs.map(at[i]), xs.map(at[i + 1]));
+        let group = (right - left) * 0.9;
+        let x0 = left + (right - left - group) / 2.0;
+        let bw = group / k;
+        let gap = if bw > 4.0 { 1.0 } else { 0.0 };
+        let range = format!("{}–{}", edge(bins[i]), edge(bins[i + 1]));
         for (j, s) in series.iter().enumerate() {
             let c = count(s, i);
             if c <= 0.0 {
@@ -876,23 +893,56 @@ pub fn histogram(
             );
         }
     }
-    let edge_labels: Vec<String> = bins.iter().map(|&e| fmt_edge(e)).collect();
-    let maxw = edge_labels
-        .iter()
-        .map(|s| text_w(s, 11.0))
-        .fold(0.0, f64::max);
-    let every = ((maxw + 8.0) / slot).ceil().max(1.0) as usize;
-    let at: Vec<(f64, String)> = edge_labels
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| i % every == 0)
-        .map(|(i, s)| (p.l + i as f64 * slot, s))
-        .collect();
-    x_ticks(&mut o, &p, &at, false);
+    // Edge labels left to right, each kept only when it clears the one before.
+    let mut ticks: Vec<(f64, String)> = Vec::new();
+    let mut clear_from = f64::NEG_INFINITY;
+    for (i, &e) in bins.iter().enumerate() {
+        let label = edge(e);
+        let x = xs.map(at[i]);
+        let half = text_w(&label, 11.0) / 2.0;
+        if x - half >= clear_from {
+            clear_from = x + half + 6.0;
+            ticks.push((x, label));
+        }
+    }
+    x_ticks(&mut o, &p, &ticks, false);
     axis_line(&mut o, &p);
-    axis_titles(&mut o, &p, x_label, "");
+    axis_titles(&mut o, &p, x_label, y_label);
     o.push_str("</svg>");
     o
+}
+
+/// Where each bin edge sits on the x axis, in axis units: the edge itself on a linear axis, its
+/// log10 on a logarithmic one (chosen when the positive edges span more than a decade). A first
+/// edge of 0 on a log axis and an infinite last edge each get the average width of the other bins.
+fn edge_positions(bins: &[f64]) -> Vec<f64> {
+    let finite: Vec<f64> = bins.iter().copied().filter(|v| v.is_finite()).collect();
+    let positive: Vec<f64> = finite.iter().copied().filter(|&v| v > 0.0).collect();
+    let log = positive.len() >= 2
+        && finite.iter().all(|&v| v >= 0.0)
+        && positive[positive.len() - 1] / positive[0] > 10.0;
+    let mut at: Vec<Option<f64>> = bins
+        .iter()
+        .map(|&v| match v {
+            v if !v.is_finite() => None,
+            v if log && v <= 0.0 => None,
+            v if log => Some(v.log10()),
+            v => Some(v),
+        })
+        .collect();
+    let known: Vec<f64> = at.iter().flatten().copied().collect();
+    let average = match known.as_slice() {
+        [first, .., last] => (last - first) / (known.len() - 1) as f64,
+        _ => 1.0,
+    };
+    if at[0].is_none() {
+        at[0] = Some(known.first().map_or(0.0, |v| v - average));
+    }
+    let last = at.len() - 1;
+    if at[last].is_none() {
+        at[last] = Some(at[last - 1].unwrap_or(0.0) + average);
+    }
+    at.into_iter().map(|v| v.unwrap_or(0.0)).collect()
 }
 
 /// Geometry of the cash-flow chart (shared with the tests).
@@ -1509,38 +1559,112 @@ mod tests {
                 vec![40.0, 20.0, 10.0, 0.0, 3.0, 1.0],
             ),
         ];
-        let out = histogram("First response <h>", "hours", &bins, &s);
+        let out = histogram(
+            "First response <h>",
+            "hours",
+            "tickets",
+            &bins,
+            &s,
+            &fmt_edge,
+        );
         check_svg(&out, "First response <h>");
         assert_eq!(count(&out, "<rect"), 11);
         assert!(out.contains(">∞<") && out.contains(">24<"));
         assert!(out.contains("До бота"));
         let one = &s[..1];
-        let out = histogram("t", "hours", &bins, one);
+        let out = histogram("t", "hours", "tickets", &bins, one, &fmt_edge);
         assert_eq!(count(&out, "<rect"), 6);
+    }
+
+    /// x and width of each `<rect>`, in document order.
+    fn rects(svg: &str) -> Vec<(f64, f64)> {
+        svg.match_indices("<rect x=")
+            .map(|(i, _)| {
+                (
+                    attr_after(&svg[i..], "<rect", "x"),
+                    attr_after(&svg[i..], "<rect", "width"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn histogram_bins_are_drawn_to_scale() {
+        // Linear: the 2-4 bin is twice as wide as the 1-2 bin.
+        let one = vec![("a".to_string(), "#000".to_string(), vec![1.0, 1.0, 1.0])];
+        let r = rects(&histogram(
+            "t",
+            "x",
+            "n",
+            &[0.0, 1.0, 2.0, 4.0],
+            &one,
+            &fmt_edge,
+        ));
+        let r: Vec<&(f64, f64)> = r.iter().filter(|(_, w)| *w > 1.0).collect();
+        assert_eq!(r.len(), 3);
+        assert!((r[2].1 / r[1].1 - 2.0).abs() < 0.05, "{r:?}");
+        assert!((r[0].1 / r[1].1 - 1.0).abs() < 0.05, "{r:?}");
+        // Log: 1-10 and 10-100 are as wide as each other, 100-1000 too.
+        let four = vec![("a".to_string(), "#000".to_string(), vec![1.0; 4])];
+        let bins = [0.0, 1.0, 10.0, 100.0, 1000.0];
+        let r = rects(&histogram("t", "x", "n", &bins, &four, &fmt_edge));
+        let r: Vec<&(f64, f64)> = r.iter().filter(|(_, w)| *w > 1.0).collect();
+        assert!(
+            (r[2].1 / r[1].1 - 1.0).abs() < 0.05 && (r[3].1 / r[1].1 - 1.0).abs() < 0.05,
+            "{r:?}"
+        );
+        // Bars never overlap and go left to right.
+        assert!(
+            r.windows(2).all(|w| w[0].0 + w[0].1 <= w[1].0 + 0.01),
+            "{r:?}"
+        );
+        // The y axis says what is counted.
+        assert!(histogram("t", "x", "tickets", &bins, &four, &fmt_edge).contains(">tickets<"));
+    }
+
+    #[test]
+    fn hour_edges_read_in_minutes_hours_and_days() {
+        let labels: Vec<String> = [0.0, 1.0 / 60.0, 0.25, 2.0, 48.0, f64::INFINITY]
+            .iter()
+            .map(|&h| hours_edge(h))
+            .collect();
+        assert_eq!(labels, ["0", "1 min", "15 min", "2 h", "2 d", "∞"]);
     }
 
     #[test]
     fn histogram_edge_cases() {
         let s = vec![(NASTY.to_string(), "#000".to_string(), vec![1.0, 2.0])];
-        assert_no_data(&histogram("t", "x", &[], &s), "t");
-        assert_no_data(&histogram("t", "x", &[1.0], &s), "t");
-        assert_no_data(&histogram("t", "x", &[0.0, 1.0, 2.0], &[]), "t");
-        assert_no_data(&histogram("t", "x", &[2.0, 1.0, 0.0], &s), "t");
-        assert_no_data(&histogram("t", "x", &[0.0, f64::NAN, 2.0], &s), "t");
+        assert_no_data(&histogram("t", "x", "", &[], &s, &fmt_edge), "t");
+        assert_no_data(&histogram("t", "x", "", &[1.0], &s, &fmt_edge), "t");
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, 1.0, 2.0], &[], &fmt_edge),
+            "t",
+        );
+        assert_no_data(
+            &histogram("t", "x", "", &[2.0, 1.0, 0.0], &s, &fmt_edge),
+            "t",
+        );
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, f64::NAN, 2.0], &s, &fmt_edge),
+            "t",
+        );
         let z = vec![("a".to_string(), "#000".to_string(), vec![0.0, 0.0])];
-        assert_no_data(&histogram("t", "x", &[0.0, 1.0, 2.0], &z), "t");
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, 1.0, 2.0], &z, &fmt_edge),
+            "t",
+        );
         // count vector longer / shorter than bins
-        let out = histogram("t", NASTY, &[0.0, 1.0, 2.0, 3.0], &s);
+        let out = histogram("t", NASTY, "", &[0.0, 1.0, 2.0, 3.0], &s, &fmt_edge);
         check_svg(&out, "t");
         assert_eq!(count(&out, "<rect"), 2);
         assert!(out.contains(NASTY_ESC));
         let long = vec![("a".to_string(), "#000".to_string(), vec![1.0; 10])];
-        let out = histogram("t", "x", &[0.0, 1.0, 2.0], &long);
+        let out = histogram("t", "x", "", &[0.0, 1.0, 2.0], &long, &fmt_edge);
         assert_eq!(count(&out, "<rect"), 2);
         // many bins: labels thinned, still valid
         let edges: Vec<f64> = (0..=200).map(|i| i as f64 * 1000.0).collect();
         let many = vec![("a".to_string(), "#000".to_string(), vec![3.0; 200])];
-        check_svg(&histogram("t", "x", &edges, &many), "t");
+        check_svg(&histogram("t", "x", "", &edges, &many, &fmt_edge), "t");
     }
 
     fn attr_after(s: &str, marker: &str, attr: &str) -> f64 {
