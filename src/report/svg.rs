@@ -49,7 +49,8 @@ const W: f64 = 760.0;
 const PAD: f64 = 16.0;
 const CHART_H: f64 = 360.0;
 const LABEL_MAX_CHARS: usize = 32;
-const LEGEND_MAX_CHARS: usize = 28;
+// Legends wrap onto more rows; only a name wider than the chart itself is cut.
+const LEGEND_MAX_CHARS: usize = 110;
 const FONT_FAMILY: &str = "system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif";
 const C_TEXT: &str = "#212121";
 const C_MUTED: &str = "#616161";
@@ -690,34 +691,43 @@ pub fn stacked_bars(title: &str, parts: &[(&str, &str)], rows: &[StackRow]) -> S
     } else {
         (String::new(), 0)
     };
-    let labels: Vec<String> = rows
+    // A label longer than the label column wraps onto more lines and its row grows: never cut.
+    let labels: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| ellipsize(&r.label, LABEL_MAX_CHARS))
+        .map(|r| wrap(&r.label, LABEL_MAX_CHARS))
         .collect();
+    let widest: Vec<String> = labels.iter().flatten().cloned().collect();
     let n_labels: Vec<String> = totals
         .iter()
         .map(|&t| format!("n = {}", format_number(t)))
         .collect();
-    let (bar_l, bar_r) = bar_span(&labels, &n_labels, 240.0);
+    let (bar_l, bar_r) = bar_span(&widest, &n_labels, 240.0);
     let bw = bar_r - bar_l;
     const BAR_H: f64 = 24.0;
-    const PITCH: f64 = 34.0;
+    const GAP: f64 = 10.0;
+    const LINE: f64 = 14.0;
+    let row_h = |i: usize| (labels[i].len() as f64 * LINE).max(BAR_H);
     let top = header_bottom(lrows) + 10.0;
-    let bars_bottom = top + rows.len() as f64 * PITCH - (PITCH - BAR_H);
+    let bars_bottom = top + (0..rows.len()).map(|i| row_h(i) + GAP).sum::<f64>() - GAP;
     let h = bars_bottom + 30.0;
 
     let mut o = svg_open(title, h);
     o.push_str(&leg);
+    let mut row_top = top;
     for (i, row) in rows.iter().enumerate() {
-        let y = top + i as f64 * PITCH;
-        let cy = y + BAR_H / 2.0;
-        w!(
-            o,
-            r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
-            n(bar_l - 8.0),
-            n(cy),
-            esc(&labels[i])
-        );
+        let cy = row_top + row_h(i) / 2.0;
+        let y = cy - BAR_H / 2.0;
+        row_top += row_h(i) + GAP;
+        let first = cy - (labels[i].len() as f64 - 1.0) * LINE / 2.0;
+        for (k, line) in labels[i].iter().enumerate() {
+            w!(
+                o,
+                r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
+                n(bar_l - 8.0),
+                n(first + k as f64 * LINE),
+                esc(line)
+            );
+        }
         let total = totals[i];
         if total > 0.0 {
             let mut x = bar_l;
@@ -1136,7 +1146,38 @@ pub fn cash_flow(title: &str, months: &[f64], break_even: Option<f64>, currency:
     o
 }
 
-/// Simple horizontal bar list (e.g. the most frequent confusions, KB-gap clusters): label + value.
+/// Words of `s` in lines of at most `max_chars` characters (a longer word is split), so a label
+/// is shown whole instead of cut with "…".
+fn wrap(s: &str, max_chars: usize) -> Vec<String> {
+    let max_chars = max_chars.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > max_chars {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..max_chars).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > max_chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Simple horizontal bar list (e.g. the most frequent confusions, KB-gap clusters): each label
+/// whole on the lines above its bar (wrapped, never cut), the value at the bar's end.
 ///
 /// Items are drawn in the given order (sort before calling). Bars scale from 0 to the largest
 /// value; negative/NaN values get no bar (value still printed, NaN as "—"). One `<rect>` per
@@ -1150,37 +1191,37 @@ pub fn bar_list(title: &str, items: &[(String, f64)], color: &str) -> String {
     if items.is_empty() || maxv <= 0.0 {
         return no_data(title, 160.0);
     }
-    let labels: Vec<String> = items
-        .iter()
-        .map(|i| ellipsize(&i.0, LABEL_MAX_CHARS + 8))
-        .collect();
+    const FONT: f64 = 13.0;
+    const LINE: f64 = 17.0;
+    const BAR_H: f64 = 14.0;
+    const GAP: f64 = 12.0;
+    let per_line = ((W - 2.0 * PAD) / (FONT * 0.6)).floor() as usize;
+    let labels: Vec<Vec<String>> = items.iter().map(|i| wrap(&i.0, per_line)).collect();
     let values: Vec<String> = items.iter().map(|i| format_number(i.1)).collect();
-    let (bar_l, bar_r) = bar_span(&labels, &values, 300.0);
+    let widest_value = values.iter().map(|v| text_w(v, 11.0)).fold(0.0, f64::max);
+    let (bar_l, bar_r) = (PAD, W - PAD - widest_value - 8.0);
     let xs = Scale::new(0.0, maxv, bar_l, bar_r);
-    const BAR_H: f64 = 18.0;
-    const PITCH: f64 = 26.0;
-    let top = header_bottom(0) + 10.0;
-    let h = top + items.len() as f64 * PITCH - (PITCH - BAR_H) + PAD;
+    let top = header_bottom(0) + 6.0;
+    let rows: f64 = labels
+        .iter()
+        .map(|l| l.len() as f64 * LINE + BAR_H + GAP)
+        .sum();
+    let h = top + rows - GAP + PAD;
     let color_e = esc(color);
 
     let mut o = svg_open(title, h);
-    w!(
-        o,
-        r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{C_AXIS}"/>"##,
-        n(top - 4.0),
-        n(h - PAD + 4.0),
-        x = n(bar_l)
-    );
+    let mut y = top;
     for (i, (label, v)) in items.iter().enumerate() {
-        let y = top + i as f64 * PITCH;
-        let cy = y + BAR_H / 2.0;
-        w!(
-            o,
-            r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
-            n(bar_l - 8.0),
-            n(cy),
-            esc(&labels[i])
-        );
+        for line in &labels[i] {
+            y += LINE;
+            w!(
+                o,
+                r##"<text x="{}" y="{}" font-size="{FONT}">{}</text>"##,
+                n(bar_l),
+                n(y - 4.0),
+                esc(line)
+            );
+        }
         let mut end = bar_l;
         if v.is_finite() && *v > 0.0 {
             end = xs.map(*v);
@@ -1198,9 +1239,10 @@ pub fn bar_list(title: &str, items: &[(String, f64)], color: &str) -> String {
             o,
             r##"<text x="{}" y="{}" dy=".35em" font-size="11" fill="{C_MUTED}">{}</text>"##,
             n(end + 6.0),
-            n(cy),
+            n(y + BAR_H / 2.0),
             esc(&values[i])
         );
+        y += BAR_H + GAP;
     }
     o.push_str("</svg>");
     o
@@ -1519,7 +1561,10 @@ mod tests {
         assert!(out.contains("n = 160"));
         assert!(out.contains(NASTY_ESC));
         assert!(out.contains(NO_DATA)); // zero row
-        assert!(out.contains("Возврат денежных средств за неи…"));
+        // The long label wraps whole onto lines of the label column.
+        assert!(!out.contains('…'));
+        assert!(out.contains(">Возврат денежных средств за<"));
+        assert!(out.contains(">перерасчёт тарифа<"));
         assert!(out.contains(">escalate<")); // legend
         // amber gets dark text, red white text
         assert!(out.contains(&format!("fill=\"{C_TEXT}\">19%<")));
@@ -1751,6 +1796,20 @@ mod tests {
     }
 
     #[test]
+    fn wrap_keeps_every_word_and_the_line_width() {
+        let lines = wrap("one two three four five", 9);
+        assert_eq!(lines, ["one two", "three", "four five"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        let ru = wrap(LONG_RU, 20);
+        assert!(ru.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(
+            ru.join(" "),
+            LONG_RU.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+
+    #[test]
     fn bar_list_basic_and_edges() {
         let items = vec![
             ("доставка → возврат".to_string(), 42.0),
@@ -1763,7 +1822,11 @@ mod tests {
         check_svg(&out, "Top <confusions>");
         assert_eq!(count(&out, "<rect"), 3);
         assert!(out.contains(NASTY_ESC));
-        assert!(out.contains('…'));
+        // Long labels wrap whole: every word of the long one is drawn, nothing is cut.
+        assert!(!out.contains('…'));
+        for word in LONG_RU.split_whitespace() {
+            assert!(out.contains(&esc(word)), "{word}");
+        }
         assert!(out.contains(">42<") && out.contains(">3.5<") && out.contains(">—<"));
         assert_no_data(&bar_list("t", &[], palette::BLUE), "t");
         assert_no_data(
