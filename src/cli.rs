@@ -135,6 +135,10 @@ pub struct EvalArgs {
     /// Write one row per ticket (decision, verdict, reasons) for audit: .csv, .parquet or .jsonl.
     #[arg(long, value_name = "FILE")]
     pub tickets_out: Option<PathBuf>,
+    /// Write the misjudged tickets (wrong or needless decisions, wrong intents; text masked)
+    /// here, one JSON object per line.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
     /// Output on stdout: a table of the metrics, or the results as JSON; jsonl/csv give metric rows.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,

@@ -179,6 +179,14 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     if let (Some(path), Some(format)) = (&args.tickets_out, audit) {
         write_tickets(path, format, &replayed.judged)?;
     }
+    if let Some(path) = &args.errors {
+        let mut lines = String::new();
+        for row in eval::classes::errors(&replayed.judged) {
+            lines.push_str(&serde_json::to_string(&row)?);
+            lines.push('\n');
+        }
+        super::write_file(path, lines)?;
+    }
     let mut out = std::io::stdout().lock();
     write_summary(&results, args.format, &mut out)?;
     out.flush()?;
@@ -363,15 +371,41 @@ impl AuditFormat {
     }
 }
 
-/// The per-ticket audit file, through polars.
+/// The per-ticket audit file, through polars: lists stay lists in JSONL and Parquet and are
+/// joined with `;` in CSV, which has no lists; `created_at` is a UTC datetime.
 fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow::Result<()> {
     let text = |f: &dyn Fn(&Judged) -> Option<String>| -> Vec<Option<String>> {
         judged.iter().map(f).collect()
     };
+    let list = |name: &str, f: &dyn Fn(&Judged) -> &[String]| -> PolarsResult<Column> {
+        if format == AuditFormat::Csv {
+            return Ok(Column::new(
+                name.into(),
+                judged.iter().map(|t| f(t).join(";")).collect::<Vec<_>>(),
+            ));
+        }
+        let rows: Vec<Series> = judged
+            .iter()
+            .map(|t| Series::new("".into(), f(t)))
+            .collect();
+        Ok(Series::new(name.into(), rows).into_column())
+    };
     let decision = |d: crate::pipeline::Decision| format!("{d:?}").to_lowercase();
+    let created = Series::new(
+        "created_at".into(),
+        judged
+            .iter()
+            .map(|t| t.created.map(|s| (s * 1000.0).round() as i64))
+            .collect::<Vec<_>>(),
+    )
+    .cast(&DataType::Datetime(
+        TimeUnit::Milliseconds,
+        Some(polars::prelude::TimeZone::UTC),
+    ))?;
     let mut df = df!(
         "id" => text(&|t| Some(t.id.clone())),
         "decision" => text(&|t| Some(decision(t.decision))),
+        "verdict" => text(&|t| t.verdict.map(|v| v.as_str().to_string())),
         "confidence" => judged.iter().map(|t| t.confidence).collect::<Vec<_>>(),
         "floor" => text(&|t| Some(decision(t.floor))),
         "correct" => judged.iter().map(|t| t.correct).collect::<Vec<_>>(),
@@ -383,9 +417,7 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
         "intent" => text(&|t| t.intent.clone()),
         "gold_intent" => text(&|t| t.gold_intent.clone()),
         "top_doc" => text(&|t| t.top_doc.clone()),
-        "gold_docs" => text(&|t| Some(t.gold_docs.join(";"))),
         "gold_rank" => judged.iter().map(|t| t.gold_rank().map(|r| r as u32)).collect::<Vec<_>>(),
-        "reasons" => text(&|t| Some(t.reasons.join(" "))),
         "top_score" => judged.iter().map(|t| t.features.top_score).collect::<Vec<_>>(),
         "margin" => judged.iter().map(|t| t.features.margin).collect::<Vec<_>>(),
         "agreement" => judged.iter().map(|t| t.features.agreement).collect::<Vec<_>>(),
@@ -395,6 +427,15 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
         "elapsed_ms" => judged.iter().map(|t| t.elapsed_ms).collect::<Vec<_>>(),
         "text" => text(&|t| Some(t.text.clone())),
     )?;
+    // Typed columns df! cannot take, each put after the column it belongs beside.
+    df.insert_column(1, created.into_column())?;
+    for (after, column) in [
+        ("top_doc", list("gold_docs", &|t| &t.gold_docs)?),
+        ("gold_rank", list("reasons", &|t| &t.reasons)?),
+    ] {
+        let at = df.get_column_index(after).map_or(df.width(), |i| i + 1);
+        df.insert_column(at, column)?;
+    }
     let origin = path.display();
     let file = std::fs::File::create(path)
         .map_err(|err| UserError::Invalid(format!("{origin}: cannot write: {err}")))?;

@@ -79,11 +79,11 @@ pub fn group(tickets: &[(&Judged, Vec<f32>)], total: usize, join: f32, limit: us
                 nearest_doc: most_frequent(judged.iter().map(|t| t.top_doc.clone()))
                     .into_iter()
                     .next(),
-                examples: by_closeness
-                    .iter()
-                    .take(3)
-                    .map(|&(i, _)| tickets[i].0.text.clone())
-                    .collect(),
+                examples: examples(
+                    by_closeness
+                        .iter()
+                        .map(|&(i, _)| tickets[i].0.text.as_str()),
+                ),
                 ids: judged.iter().take(10).map(|t| t.id.clone()).collect(),
             };
             (first, gap)
@@ -92,6 +92,21 @@ pub fn group(tickets: &[(&Judged, Vec<f32>)], total: usize, join: f32, limit: us
     // Largest first; among equals, the group seen first.
     gaps.sort_by(|a, b| b.1.tickets.cmp(&a.1.tickets).then(a.0.cmp(&b.0)));
     gaps.into_iter().take(limit).map(|(_, g)| g).collect()
+}
+
+/// Up to three examples of a group, closest to its centre first: each trimmed to the customer's
+/// question (no greeting, no signature), the same question shown once.
+fn examples<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for question in texts.map(crate::text::customer_question) {
+        if out.len() == 3 {
+            break;
+        }
+        if !out.iter().any(|q| q.eq_ignore_ascii_case(&question)) {
+            out.push(question);
+        }
+    }
+    out
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {

@@ -10,12 +10,59 @@ use crate::text::clip_chars;
 /// Characters of a ticket's text kept for examples (knowledge-base gaps, audit files).
 const EXAMPLE_CHARS: usize = 240;
 
+/// What a replayed decision amounts to against the ticket's history; "escalated" means handed to
+/// a person (a draft or an escalation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Answered automatically, and the answer is right.
+    RightAutoAnswer,
+    /// Answered automatically with a wrong answer.
+    WrongAutoAnswer,
+    /// Handed to a person, and a person was needed (or the answer would have been wrong).
+    RightlyEscalated,
+    /// Handed to a person although the answer kbctl had was right and nothing asked for one.
+    NeedlesslyEscalated,
+    /// Answered automatically although the ticket needed a person.
+    MissedEscalation,
+}
+
+impl Verdict {
+    /// The verdict of a decision, when the ticket's labels allow one.
+    pub fn of(auto: bool, should_escalate: Option<bool>, correct: Option<bool>) -> Option<Self> {
+        Some(match (auto, should_escalate, correct) {
+            (true, Some(true), _) => Self::MissedEscalation,
+            (true, _, Some(true)) => Self::RightAutoAnswer,
+            (true, _, Some(false)) => Self::WrongAutoAnswer,
+            (false, Some(true), _) | (false, _, Some(false)) => Self::RightlyEscalated,
+            (false, _, Some(true)) => Self::NeedlesslyEscalated,
+            (_, _, None) => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RightAutoAnswer => "right_auto_answer",
+            Self::WrongAutoAnswer => "wrong_auto_answer",
+            Self::RightlyEscalated => "rightly_escalated",
+            Self::NeedlesslyEscalated => "needlessly_escalated",
+            Self::MissedEscalation => "missed_escalation",
+        }
+    }
+}
+
 /// One replayed ticket, judged: the row of the per-ticket audit file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Judged {
     pub id: String,
     /// Gold category, else the predicted one.
     pub category: Option<String>,
+    /// The category the history gives, if any.
+    #[serde(default)]
+    pub gold_category: Option<String>,
+    /// When the ticket was created, in seconds since the epoch.
+    #[serde(default)]
+    pub created: Option<f64>,
     /// Given language, else the detected one.
     pub language: String,
     pub channel: Option<String>,
@@ -34,6 +81,9 @@ pub struct Judged {
     pub should_escalate: Option<bool>,
     /// Whether the answer kbctl would send is right (unknown without gold).
     pub correct: Option<bool>,
+    /// What the decision amounts to (unknown without gold).
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
     /// 1-based ranks of the gold documents among the ten retrieved.
     pub gold_ranks: Vec<usize>,
     pub human_frt_s: Option<f64>,
@@ -137,6 +187,8 @@ pub fn judge(
     Judged {
         id: outcome.id.clone(),
         category,
+        gold_category: ticket.category.clone(),
+        created: ticket.created,
         language: ticket
             .language
             .clone()
@@ -158,6 +210,11 @@ pub fn judge(
         gold_docs: ticket.gold_docs.clone(),
         should_escalate: ticket.should_escalate,
         correct,
+        verdict: Verdict::of(
+            outcome.decision == Decision::Auto,
+            ticket.should_escalate,
+            correct,
+        ),
         gold_ranks,
         human_frt_s: ticket.human_frt_s(),
         elapsed_ms: outcome.elapsed_ms,

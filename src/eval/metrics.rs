@@ -1,4 +1,4 @@
-//! Metrics of a replay: decision mix, correctness, escalation, intent, retrieval, per segment (polars), with bootstrap intervals.
+//! Metrics of a replay: decision mix, correctness, escalation, intent, retrieval, per segment (polars), with Wilson intervals.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -108,19 +108,19 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "frt_median_before_s",
-        "median first-response time in the history, seconds",
+        "median first-response time in the history",
     ),
     (
         "frt_median_after_s",
-        "median first-response time with the bot's answers at its measured latency, seconds",
+        "median first-response time with the bot's answers at its measured latency",
     ),
     (
         "frt_p90_before_s",
-        "90th percentile of the historical first-response time, seconds",
+        "90th percentile of the historical first-response time",
     ),
     (
         "frt_p90_after_s",
-        "90th percentile of the first-response time with the bot, seconds",
+        "90th percentile of the first-response time with the bot",
     ),
     (
         "monthly_savings_net",
@@ -130,36 +130,57 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "payback_months_net",
         "months until the net savings cover the implementation",
     ),
-    (
-        "roi_net",
-        "return over the horizon, net of running costs, as a fraction",
-    ),
+    ("roi_net", "return over the horizon, net of running costs"),
 ];
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
+/// The ticket counts the decision shares are ratios of.
+struct DecisionCounts {
+    n: usize,
+    auto: usize,
+    draft: usize,
+    escalate: usize,
+    right: usize,
+    wrong: usize,
+    labelled: usize,
+    needed: usize,
+    handed_known: usize,
+    handed_needed: usize,
+}
+
+impl DecisionCounts {
+    fn of(tickets: &[&Judged]) -> Self {
+        let count = |f: &dyn Fn(&Judged) -> bool| tickets.iter().filter(|t| f(t)).count();
+        Self {
+            n: tickets.len(),
+            auto: count(&|t| t.auto()),
+            draft: count(&|t| t.decision == Decision::Draft),
+            escalate: count(&|t| t.decision == Decision::Escalate),
+            right: count(&|t| t.auto() && t.correct == Some(true)),
+            wrong: count(&|t| t.auto() && t.correct == Some(false)),
+            labelled: count(&|t| t.correct.is_some()),
+            needed: count(&|t| t.should_escalate == Some(true)),
+            handed_known: count(&|t| !t.auto() && t.should_escalate.is_some()),
+            handed_needed: count(&|t| !t.auto() && t.should_escalate == Some(true)),
+        }
+    }
+}
+
 /// Decision mix and correctness over a set of judged tickets.
 pub fn decision_metrics(tickets: &[&Judged]) -> Metrics {
-    let n = tickets.len();
-    let count = |f: &dyn Fn(&Judged) -> bool| tickets.iter().filter(|t| f(t)).count();
-    let auto = count(&|t| t.auto());
-    let right = count(&|t| t.auto() && t.correct == Some(true));
-    let wrong = count(&|t| t.auto() && t.correct == Some(false));
-    let labelled = count(&|t| t.correct.is_some());
-    let needed = count(&|t| t.should_escalate == Some(true));
-    let handed_known = count(&|t| !t.auto() && t.should_escalate.is_some());
-    let handed_needed = count(&|t| !t.auto() && t.should_escalate == Some(true));
+    let c = DecisionCounts::of(tickets);
     Metrics {
-        tickets: n,
-        containment: ratio(auto, n),
-        draft_share: ratio(count(&|t| t.decision == Decision::Draft), n),
-        escalation_share: ratio(count(&|t| t.decision == Decision::Escalate), n),
-        accuracy: ratio(right, right + wrong),
-        wrong_rate: ratio(wrong, labelled),
-        escalation_precision: ratio(handed_needed, handed_known),
-        escalation_recall: ratio(handed_needed, needed),
+        tickets: c.n,
+        containment: ratio(c.auto, c.n),
+        draft_share: ratio(c.draft, c.n),
+        escalation_share: ratio(c.escalate, c.n),
+        accuracy: ratio(c.right, c.right + c.wrong),
+        wrong_rate: ratio(c.wrong, c.labelled),
+        escalation_precision: ratio(c.handed_needed, c.handed_known),
+        escalation_recall: ratio(c.handed_needed, c.needed),
         ..Metrics::default()
     }
 }
@@ -266,43 +287,70 @@ pub fn retrieval_metrics(tickets: &[&Judged]) -> [Option<f64>; 4] {
     [Some(at(1)), Some(at(5)), Some(mrr), Some(ndcg)]
 }
 
-/// 95% bootstrap interval of containment and of accuracy (percentile method, fixed seed).
-pub fn bootstrap(tickets: &[&Judged], rounds: usize, seed: u64) -> BTreeMap<String, [f64; 2]> {
-    let n = tickets.len();
-    let mut out = BTreeMap::new();
-    if n == 0 {
-        return out;
-    }
-    let mut rng = SplitMix(seed);
-    let mut containment = Vec::with_capacity(rounds);
-    let mut accuracy = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let (mut auto, mut right, mut judged) = (0usize, 0usize, 0usize);
-        for _ in 0..n {
-            let t = tickets[(rng.next_u64() % n as u64) as usize];
-            if t.auto() {
-                auto += 1;
-                if let Some(c) = t.correct {
-                    judged += 1;
-                    right += usize::from(c);
-                }
-            }
+/// A proportion as counts: `successes` of `trials`, with its 95% Wilson score interval, so a
+/// report can say "69 of 69 right, 95% CI 0.95-1.00" and never shows a zero-width interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Proportion {
+    pub successes: usize,
+    pub trials: usize,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Proportion {
+    /// None without trials.
+    pub fn wilson(successes: usize, trials: usize) -> Option<Self> {
+        if trials == 0 {
+            return None;
         }
-        containment.push(auto as f64 / n as f64);
-        if judged > 0 {
-            accuracy.push(right as f64 / judged as f64);
-        }
+        const Z: f64 = 1.959_963_984_540_054;
+        let n = trials as f64;
+        let p = successes as f64 / n;
+        let z2 = Z * Z;
+        let denominator = 1.0 + z2 / n;
+        let centre = (p + z2 / (2.0 * n)) / denominator;
+        let half = Z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+        Some(Self {
+            successes,
+            trials,
+            low: (centre - half).max(0.0),
+            high: (centre + half).min(1.0),
+        })
     }
-    for (name, mut values) in [("containment", containment), ("accuracy", accuracy)] {
-        values.sort_by(f64::total_cmp);
-        if let (Some(lo), Some(hi)) = (
-            super::frt::percentile(&values, 0.025),
-            super::frt::percentile(&values, 0.975),
-        ) {
-            out.insert(name.to_string(), [lo, hi]);
-        }
-    }
-    out
+}
+
+/// The counts behind every share-of-tickets metric, with Wilson intervals, by metric name.
+pub fn proportions(tickets: &[&Judged]) -> BTreeMap<String, Proportion> {
+    let c = DecisionCounts::of(tickets);
+    let intents: Vec<bool> = tickets
+        .iter()
+        .filter_map(|t| Some(t.gold_intent.as_deref()? == t.intent.as_deref().unwrap_or("")))
+        .collect();
+    let ranked: Vec<Option<usize>> = tickets
+        .iter()
+        .filter(|t| !t.gold_docs.is_empty())
+        .map(|t| t.gold_rank())
+        .collect();
+    let within = |k: usize| ranked.iter().filter(|r| r.is_some_and(|r| r <= k)).count();
+    [
+        ("containment", c.auto, c.n),
+        ("draft_share", c.draft, c.n),
+        ("escalation_share", c.escalate, c.n),
+        ("accuracy", c.right, c.right + c.wrong),
+        ("wrong_rate", c.wrong, c.labelled),
+        ("escalation_precision", c.handed_needed, c.handed_known),
+        ("escalation_recall", c.handed_needed, c.needed),
+        (
+            "intent_accuracy",
+            intents.iter().filter(|&&r| r).count(),
+            intents.len(),
+        ),
+        ("recall_at_1", within(1), ranked.len()),
+        ("recall_at_5", within(5), ranked.len()),
+    ]
+    .into_iter()
+    .filter_map(|(name, k, n)| Some((name.to_string(), Proportion::wilson(k, n)?)))
+    .collect()
 }
 
 /// A small, fast, seedable generator (SplitMix64): reproducible intervals without a dependency.
@@ -473,6 +521,8 @@ pub(crate) mod tests {
         Judged {
             id: id.into(),
             category: Some("billing".into()),
+            gold_category: None,
+            created: None,
             language: "en".into(),
             channel: None,
             agent: None,
@@ -487,6 +537,11 @@ pub(crate) mod tests {
             gold_docs: Vec::new(),
             should_escalate,
             correct,
+            verdict: super::super::judge::Verdict::of(
+                decision == Decision::Auto,
+                should_escalate,
+                correct,
+            ),
             gold_ranks: Vec::new(),
             human_frt_s: None,
             elapsed_ms: 2.0,
@@ -601,7 +656,27 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn bootstrap_interval_brackets_the_estimate_and_is_reproducible() {
+    fn wilson_intervals_match_published_values_and_never_collapse() {
+        // 69 of 69: the interval the issue asks for, not [1, 1].
+        let all = Proportion::wilson(69, 69).unwrap();
+        assert_eq!((all.successes, all.trials), (69, 69));
+        assert!(
+            (all.low - 0.9473).abs() < 1e-3 && all.high == 1.0,
+            "{all:?}"
+        );
+        // Textbook case (Newcombe 1998): 81 of 263 gives 0.2553-0.3662.
+        let p = Proportion::wilson(81, 263).unwrap();
+        assert!(
+            (p.low - 0.2553).abs() < 1e-3 && (p.high - 0.3662).abs() < 1e-3,
+            "{p:?}"
+        );
+        let none = Proportion::wilson(0, 10).unwrap();
+        assert!(none.low == 0.0 && none.high > 0.25, "{none:?}");
+        assert!(Proportion::wilson(0, 0).is_none());
+    }
+
+    #[test]
+    fn proportions_count_what_the_metrics_divide() {
         let t: Vec<Judged> = (0..200)
             .map(|i| {
                 let auto = i % 2 == 0;
@@ -618,12 +693,19 @@ pub(crate) mod tests {
             })
             .collect();
         let refs: Vec<&Judged> = t.iter().collect();
-        let a = bootstrap(&refs, 500, 7);
-        let [lo, hi] = a["containment"];
-        assert!(lo < 0.5 && 0.5 < hi && hi - lo < 0.2, "{lo} {hi}");
-        assert_eq!(a, bootstrap(&refs, 500, 7));
-        let [lo, hi] = a["accuracy"];
+        let p = proportions(&refs);
+        let m = decision_metrics(&refs);
+        for (name, value) in [("containment", m.containment), ("accuracy", m.accuracy)] {
+            let q = p[name];
+            let share = q.successes as f64 / q.trials as f64;
+            assert_eq!(Some(share), value, "{name}");
+            assert!(q.low < share && share < q.high, "{name}: {q:?}");
+        }
+        assert_eq!(
+            (p["containment"].successes, p["containment"].trials),
+            (100, 200)
+        );
         // Every fifth automatic answer (i = 0, 10, 20, ...) is wrong.
-        assert!(lo < 0.8 && 0.8 < hi, "{lo} {hi}");
+        assert_eq!((p["accuracy"].successes, p["accuracy"].trials), (80, 100));
     }
 }

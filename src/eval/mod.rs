@@ -4,6 +4,7 @@
 //! -> `metrics`, `curve`, `gaps`, `frt`, `roi` -> [`Results`] (the versioned results file) ->
 //! `gates` and the report.
 
+pub mod classes;
 pub mod curve;
 pub mod frt;
 pub mod gaps;
@@ -39,8 +40,11 @@ pub struct Results {
     pub replay: ReplayInfo,
     pub policy: PolicySnapshot,
     pub metrics: Metrics,
-    /// 95% bootstrap intervals, by metric.
+    /// 95% Wilson intervals of the proportions, by metric (`proportions` has the counts).
     pub intervals: BTreeMap<String, [f64; 2]>,
+    /// Every share-of-tickets metric as successes of trials, with its interval.
+    #[serde(default)]
+    pub proportions: BTreeMap<String, metrics::Proportion>,
     pub definitions: BTreeMap<String, String>,
     pub latency: Latency,
     pub frt: Option<FrtResults>,
@@ -48,6 +52,9 @@ pub struct Results {
     /// Per category, language, channel and agent.
     pub segments: BTreeMap<String, Vec<Segment>>,
     pub confusions: Vec<Confusion>,
+    /// Precision, recall, F1 and support per intent and per category.
+    #[serde(default)]
+    pub classes: classes::ClassReport,
     /// The auto threshold swept from 0 to 1, every other setting as configured.
     pub curve: Vec<curve::Point>,
     pub gaps: Vec<gaps::Gap>,
@@ -168,6 +175,7 @@ pub struct Inputs<'a> {
 /// Measure a replay.
 pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results> {
     let refs: Vec<&Judged> = judged.iter().collect();
+    let proportions = metrics::proportions(&refs);
     let mut m = metrics::decision_metrics(&refs);
     let (intent_accuracy, intent_f1, confusions) = metrics::intent_metrics(&refs, 15);
     m.intent_accuracy = intent_accuracy;
@@ -277,7 +285,11 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
             epoch_units: inputs.epoch_units,
         },
         policy: inputs.policy.into(),
-        intervals: metrics::bootstrap(&refs, 1000, 0x006b_6263_746c),
+        intervals: proportions
+            .iter()
+            .map(|(k, p)| (k.clone(), [p.low, p.high]))
+            .collect(),
+        proportions,
         definitions: metrics::DEFINITIONS
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -288,6 +300,7 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
         roi,
         segments,
         confusions,
+        classes: classes::ClassReport::of(judged),
         curve: curve::sweep(&items, &curve::grid()),
         gaps: gaps::group(&gap_input, judged.len(), gaps::JOIN_SIMILARITY, 12),
         gates: Vec::new(),

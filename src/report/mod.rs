@@ -31,6 +31,9 @@ pub struct Figure {
     /// The exact value behind it (what tests and scripts compare with the results file).
     pub raw: Option<f64>,
     pub definition: String,
+    /// For a proportion, the counts and the 95% interval behind it, e.g. "69 of 69 right,
+    /// 95% CI 0.95-1.00"; empty for other figures.
+    pub evidence: String,
     /// Change against the baseline, shown, e.g. "+2.1 pp"; empty without a baseline.
     pub change: String,
     pub regressed: bool,
@@ -58,6 +61,32 @@ pub struct SegmentRow {
     pub frt_after: String,
 }
 
+/// A row of the per-intent or per-category table: scores to two decimals, `n/a` where a class
+/// was never predicted or never the gold label.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassRow {
+    pub label: String,
+    pub precision: String,
+    pub recall: String,
+    pub f1: String,
+    pub support: usize,
+    pub predicted: usize,
+}
+
+impl ClassRow {
+    fn of(score: &crate::eval::classes::ClassScore) -> Self {
+        let two = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.2}"));
+        Self {
+            label: score.label.clone(),
+            precision: two(score.precision),
+            recall: two(score.recall),
+            f1: two(score.f1),
+            support: score.support,
+            predicted: score.predicted,
+        }
+    }
+}
+
 /// Everything a template sees.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
@@ -78,6 +107,9 @@ pub struct View {
     pub case_study: Vec<CaseRow>,
     pub segments: BTreeMap<String, Vec<SegmentRow>>,
     pub confusions: Vec<crate::eval::metrics::Confusion>,
+    /// Precision, recall, F1 and support per intent and per category (`rasa test` style).
+    pub intents: Vec<ClassRow>,
+    pub categories: Vec<ClassRow>,
     pub gaps: Vec<crate::eval::gaps::Gap>,
     pub gates: Vec<gates::GateResult>,
     pub roi: Option<RoiView>,
@@ -132,6 +164,27 @@ const HEADLINE: &[(&str, &str)] = &[
     ("payback_months_net", "Payback (net)"),
     ("roi_net", "ROI over the horizon (net)"),
 ];
+
+/// What the successes of a headline proportion are, in the sentence under its value.
+fn counted(metric: &str) -> &'static str {
+    match metric {
+        "containment" => "answered automatically",
+        "accuracy" => "right",
+        "escalation_recall" => "reached a person",
+        "wrong_rate" => "wrong",
+        _ => "",
+    }
+}
+
+/// "69 of 69 right, 95% CI 0.95-1.00".
+fn evidence(metric: &str, p: &crate::eval::metrics::Proportion) -> String {
+    let what = counted(metric);
+    let space = if what.is_empty() { "" } else { " " };
+    format!(
+        "{} of {}{space}{what}, 95% CI {:.2}-{:.2}",
+        p.successes, p.trials, p.low, p.high
+    )
+}
 
 fn show(metric: &str, v: Option<f64>, currency: &str) -> String {
     match v {
@@ -191,7 +244,19 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
                 label: label.into(),
                 value: show(key, raw, currency),
                 raw,
-                definition: results.definitions.get(key).cloned().unwrap_or_default(),
+                // This build's wording first: its captions carry no units (the card shows
+                // them), while an older results file may say "seconds" beside hours.
+                definition: crate::eval::metrics::DEFINITIONS
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, d)| d.to_string())
+                    .or_else(|| results.definitions.get(key).cloned())
+                    .unwrap_or_default(),
+                evidence: results
+                    .proportions
+                    .get(key)
+                    .map(|p| evidence(key, p))
+                    .unwrap_or_default(),
                 change: match delta {
                     None => String::new(),
                     Some(0.0) => "no change".into(),
@@ -287,12 +352,12 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
     });
     Ok(View {
         title: "kbctl: what the bot would do on your history".into(),
-        source: source.into(),
+        source: file_name(source),
         kbctl_version: results.kbctl_version.clone(),
         tickets: results.replay.tickets,
         skipped: results.replay.skipped,
         labelled: results.replay.labelled,
-        files: results.replay.files.clone(),
+        files: results.replay.files.iter().map(|f| file_name(f)).collect(),
         auto_threshold: format!("{:.2}", results.policy.auto_threshold),
         draft_threshold: format!("{:.2}", results.policy.draft_threshold),
         has_baseline: baseline.is_some(),
@@ -302,6 +367,8 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
         case_study,
         segments,
         confusions: results.confusions.iter().take(10).cloned().collect(),
+        intents: results.classes.intent.iter().map(ClassRow::of).collect(),
+        categories: results.classes.category.iter().map(ClassRow::of).collect(),
         gaps: results.gaps.clone(),
         gates: results.gates.clone(),
         roi,
@@ -312,6 +379,14 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
             results.latency.tickets_per_s
         ),
     })
+}
+
+/// A file's name without the folders it sat in: a report is shared beyond the machine that
+/// ran it, and paths there (home folders, CI workspaces) are no one else's business.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Segment rows through polars: shares computed, largest segments first, the long tail folded
@@ -470,7 +545,8 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
             "frt",
             svg::histogram(
                 "First-response time, before and with the bot",
-                "hours",
+                "time to first response (log scale)",
+                "tickets",
                 &edges,
                 &[
                     (
@@ -484,6 +560,7 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
                         counts(&frt.histogram_after),
                     ),
                 ],
+                &svg::hours_edge,
             ),
         );
     }
@@ -516,8 +593,9 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
         .gaps
         .iter()
         .map(|g| {
+            // The whole question: the chart wraps long labels instead of cutting them.
             let example = g.examples.first().map_or("", String::as_str);
-            (crate::output::ellipsize(example, 60), g.tickets as f64)
+            (example.to_string(), g.tickets as f64)
         })
         .collect();
     out.insert(

@@ -49,7 +49,8 @@ const W: f64 = 760.0;
 const PAD: f64 = 16.0;
 const CHART_H: f64 = 360.0;
 const LABEL_MAX_CHARS: usize = 32;
-const LEGEND_MAX_CHARS: usize = 28;
+// Legends wrap onto more rows; only a name wider than the chart itself is cut.
+const LEGEND_MAX_CHARS: usize = 110;
 const FONT_FAMILY: &str = "system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif";
 const C_TEXT: &str = "#212121";
 const C_MUTED: &str = "#616161";
@@ -690,34 +691,43 @@ pub fn stacked_bars(title: &str, parts: &[(&str, &str)], rows: &[StackRow]) -> S
     } else {
         (String::new(), 0)
     };
-    let labels: Vec<String> = rows
+    // A label longer than the label column wraps onto more lines and its row grows: never cut.
+    let labels: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| ellipsize(&r.label, LABEL_MAX_CHARS))
+        .map(|r| wrap(&r.label, LABEL_MAX_CHARS))
         .collect();
+    let widest: Vec<String> = labels.iter().flatten().cloned().collect();
     let n_labels: Vec<String> = totals
         .iter()
         .map(|&t| format!("n = {}", format_number(t)))
         .collect();
-    let (bar_l, bar_r) = bar_span(&labels, &n_labels, 240.0);
+    let (bar_l, bar_r) = bar_span(&widest, &n_labels, 240.0);
     let bw = bar_r - bar_l;
     const BAR_H: f64 = 24.0;
-    const PITCH: f64 = 34.0;
+    const GAP: f64 = 10.0;
+    const LINE: f64 = 14.0;
+    let row_h = |i: usize| (labels[i].len() as f64 * LINE).max(BAR_H);
     let top = header_bottom(lrows) + 10.0;
-    let bars_bottom = top + rows.len() as f64 * PITCH - (PITCH - BAR_H);
+    let bars_bottom = top + (0..rows.len()).map(|i| row_h(i) + GAP).sum::<f64>() - GAP;
     let h = bars_bottom + 30.0;
 
     let mut o = svg_open(title, h);
     o.push_str(&leg);
+    let mut row_top = top;
     for (i, row) in rows.iter().enumerate() {
-        let y = top + i as f64 * PITCH;
-        let cy = y + BAR_H / 2.0;
-        w!(
-            o,
-            r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
-            n(bar_l - 8.0),
-            n(cy),
-            esc(&labels[i])
-        );
+        let cy = row_top + row_h(i) / 2.0;
+        let y = cy - BAR_H / 2.0;
+        row_top += row_h(i) + GAP;
+        let first = cy - (labels[i].len() as f64 - 1.0) * LINE / 2.0;
+        for (k, line) in labels[i].iter().enumerate() {
+            w!(
+                o,
+                r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
+                n(bar_l - 8.0),
+                n(first + k as f64 * LINE),
+                esc(line)
+            );
+        }
         let total = totals[i];
         if total > 0.0 {
             let mut x = bar_l;
@@ -793,19 +803,34 @@ fn fmt_edge(v: f64) -> String {
     }
 }
 
+/// A bin edge given in hours, in the unit a reader expects: "0", "1 min", "15 min", "2 h", "2 d", "∞".
+pub fn hours_edge(h: f64) -> String {
+    match h {
+        h if h.is_infinite() => fmt_edge(h),
+        h if h <= 0.0 => "0".into(),
+        h if h < 1.0 => format!("{} min", format_compact((h * 60.0 * 10.0).round() / 10.0)),
+        h if h < 24.0 => format!("{} h", format_compact(h)),
+        h => format!("{} d", format_compact((h / 24.0 * 10.0).round() / 10.0)),
+    }
+}
+
 /// Two distributions side by side as grouped histogram bars over shared bins (e.g. first-response
 /// time in hours before and with the bot). `bins` are the bin edges (len = counts.len()+1); each
-/// series gives counts per bin. x tick labels are the bin edges formatted by `fmt_edge`.
+/// series gives counts per bin; `y_label` names what is counted; `edge` formats a bin edge for the
+/// x axis.
 ///
-/// Bins are drawn as equal-width slots (edges may be irregular, e.g. 0,1,2,4,8,24,48); the last
-/// edge may be `f64::INFINITY` (label "∞"). Edges must be finite otherwise and strictly
-/// increasing, else "no data". Counts beyond the bins are ignored, missing ones are 0.
-/// One `<rect>` per non-zero count.
+/// Bins are drawn to scale: on a linear axis, or on a logarithmic one when the edges span more than
+/// a decade (a first edge of 0 then sits one average bin left of the second). The last edge may be
+/// `f64::INFINITY` ("∞"): that open bin is drawn as wide as the average bin. Edges must be finite
+/// otherwise and strictly increasing, else "no data". Counts beyond the bins are ignored, missing
+/// ones are 0. One `<rect>` per non-zero count.
 pub fn histogram(
     title: &str,
     x_label: &str,
+    y_label: &str,
     bins: &[f64],
     series: &[(String, String, Vec<f64>)],
+    edge: &dyn Fn(f64) -> String,
 ) -> String {
     let nb = bins.len().saturating_sub(1);
     let edges_ok = nb >= 1
@@ -837,25 +862,27 @@ pub fn histogram(
         (String::new(), 0)
     };
     let p = Plot {
-        l: plot_left(&y_labels, false),
+        l: plot_left(&y_labels, !y_label.trim().is_empty()),
         t: header_bottom(rows) + 14.0,
         r: W - PAD - 8.0,
         b: CHART_H - 48.0,
     };
     let ys = Scale::new(0.0, yt[yt.len() - 1], p.b, p.t);
-    let slot = (p.r - p.l) / nb as f64;
+    let at = edge_positions(bins);
+    let xs = Scale::new(at[0], at[nb], p.l, p.r);
 
     let mut o = svg_open(title, CHART_H);
     o.push_str(&leg);
     y_grid(&mut o, &p, &ys, &yt, &y_labels);
 
     let k = series.len() as f64;
-    let group = slot * 0.8;
-    let bw = group / k;
-    let gap = if bw > 4.0 { 1.0 } else { 0.0 };
     for i in 0..nb {
-        let x0 = p.l + i as f64 * slot + (slot - group) / 2.0;
-        let range = format!("{}–{}", fmt_edge(bins[i]), fmt_edge(bins[i + 1]));
+        let (left, right) = (xs.map(at[i]), xs.map(at[i + 1]));
+        let group = (right - left) * 0.9;
+        let x0 = left + (right - left - group) / 2.0;
+        let bw = group / k;
+        let gap = if bw > 4.0 { 1.0 } else { 0.0 };
+        let range = format!("{}–{}", edge(bins[i]), edge(bins[i + 1]));
         for (j, s) in series.iter().enumerate() {
             let c = count(s, i);
             if c <= 0.0 {
@@ -876,23 +903,56 @@ pub fn histogram(
             );
         }
     }
-    let edge_labels: Vec<String> = bins.iter().map(|&e| fmt_edge(e)).collect();
-    let maxw = edge_labels
-        .iter()
-        .map(|s| text_w(s, 11.0))
-        .fold(0.0, f64::max);
-    let every = ((maxw + 8.0) / slot).ceil().max(1.0) as usize;
-    let at: Vec<(f64, String)> = edge_labels
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| i % every == 0)
-        .map(|(i, s)| (p.l + i as f64 * slot, s))
-        .collect();
-    x_ticks(&mut o, &p, &at, false);
+    // Edge labels left to right, each kept only when it clears the one before.
+    let mut ticks: Vec<(f64, String)> = Vec::new();
+    let mut clear_from = f64::NEG_INFINITY;
+    for (i, &e) in bins.iter().enumerate() {
+        let label = edge(e);
+        let x = xs.map(at[i]);
+        let half = text_w(&label, 11.0) / 2.0;
+        if x - half >= clear_from {
+            clear_from = x + half + 6.0;
+            ticks.push((x, label));
+        }
+    }
+    x_ticks(&mut o, &p, &ticks, false);
     axis_line(&mut o, &p);
-    axis_titles(&mut o, &p, x_label, "");
+    axis_titles(&mut o, &p, x_label, y_label);
     o.push_str("</svg>");
     o
+}
+
+/// Where each bin edge sits on the x axis, in axis units: the edge itself on a linear axis, its
+/// log10 on a logarithmic one (chosen when the positive edges span more than a decade). A first
+/// edge of 0 on a log axis and an infinite last edge each get the average width of the other bins.
+fn edge_positions(bins: &[f64]) -> Vec<f64> {
+    let finite: Vec<f64> = bins.iter().copied().filter(|v| v.is_finite()).collect();
+    let positive: Vec<f64> = finite.iter().copied().filter(|&v| v > 0.0).collect();
+    let log = positive.len() >= 2
+        && finite.iter().all(|&v| v >= 0.0)
+        && positive[positive.len() - 1] / positive[0] > 10.0;
+    let mut at: Vec<Option<f64>> = bins
+        .iter()
+        .map(|&v| match v {
+            v if !v.is_finite() => None,
+            v if log && v <= 0.0 => None,
+            v if log => Some(v.log10()),
+            v => Some(v),
+        })
+        .collect();
+    let known: Vec<f64> = at.iter().flatten().copied().collect();
+    let average = match known.as_slice() {
+        [first, .., last] => (last - first) / (known.len() - 1) as f64,
+        _ => 1.0,
+    };
+    if at[0].is_none() {
+        at[0] = Some(known.first().map_or(0.0, |v| v - average));
+    }
+    let last = at.len() - 1;
+    if at[last].is_none() {
+        at[last] = Some(at[last - 1].unwrap_or(0.0) + average);
+    }
+    at.into_iter().map(|v| v.unwrap_or(0.0)).collect()
 }
 
 /// Geometry of the cash-flow chart (shared with the tests).
@@ -1086,7 +1146,38 @@ pub fn cash_flow(title: &str, months: &[f64], break_even: Option<f64>, currency:
     o
 }
 
-/// Simple horizontal bar list (e.g. the most frequent confusions, KB-gap clusters): label + value.
+/// Words of `s` in lines of at most `max_chars` characters (a longer word is split), so a label
+/// is shown whole instead of cut with "…".
+fn wrap(s: &str, max_chars: usize) -> Vec<String> {
+    let max_chars = max_chars.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > max_chars {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..max_chars).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > max_chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Simple horizontal bar list (e.g. the most frequent confusions, KB-gap clusters): each label
+/// whole on the lines above its bar (wrapped, never cut), the value at the bar's end.
 ///
 /// Items are drawn in the given order (sort before calling). Bars scale from 0 to the largest
 /// value; negative/NaN values get no bar (value still printed, NaN as "—"). One `<rect>` per
@@ -1100,37 +1191,37 @@ pub fn bar_list(title: &str, items: &[(String, f64)], color: &str) -> String {
     if items.is_empty() || maxv <= 0.0 {
         return no_data(title, 160.0);
     }
-    let labels: Vec<String> = items
-        .iter()
-        .map(|i| ellipsize(&i.0, LABEL_MAX_CHARS + 8))
-        .collect();
+    const FONT: f64 = 13.0;
+    const LINE: f64 = 17.0;
+    const BAR_H: f64 = 14.0;
+    const GAP: f64 = 12.0;
+    let per_line = ((W - 2.0 * PAD) / (FONT * 0.6)).floor() as usize;
+    let labels: Vec<Vec<String>> = items.iter().map(|i| wrap(&i.0, per_line)).collect();
     let values: Vec<String> = items.iter().map(|i| format_number(i.1)).collect();
-    let (bar_l, bar_r) = bar_span(&labels, &values, 300.0);
+    let widest_value = values.iter().map(|v| text_w(v, 11.0)).fold(0.0, f64::max);
+    let (bar_l, bar_r) = (PAD, W - PAD - widest_value - 8.0);
     let xs = Scale::new(0.0, maxv, bar_l, bar_r);
-    const BAR_H: f64 = 18.0;
-    const PITCH: f64 = 26.0;
-    let top = header_bottom(0) + 10.0;
-    let h = top + items.len() as f64 * PITCH - (PITCH - BAR_H) + PAD;
+    let top = header_bottom(0) + 6.0;
+    let rows: f64 = labels
+        .iter()
+        .map(|l| l.len() as f64 * LINE + BAR_H + GAP)
+        .sum();
+    let h = top + rows - GAP + PAD;
     let color_e = esc(color);
 
     let mut o = svg_open(title, h);
-    w!(
-        o,
-        r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{C_AXIS}"/>"##,
-        n(top - 4.0),
-        n(h - PAD + 4.0),
-        x = n(bar_l)
-    );
+    let mut y = top;
     for (i, (label, v)) in items.iter().enumerate() {
-        let y = top + i as f64 * PITCH;
-        let cy = y + BAR_H / 2.0;
-        w!(
-            o,
-            r##"<text x="{}" y="{}" dy=".35em" text-anchor="end">{}</text>"##,
-            n(bar_l - 8.0),
-            n(cy),
-            esc(&labels[i])
-        );
+        for line in &labels[i] {
+            y += LINE;
+            w!(
+                o,
+                r##"<text x="{}" y="{}" font-size="{FONT}">{}</text>"##,
+                n(bar_l),
+                n(y - 4.0),
+                esc(line)
+            );
+        }
         let mut end = bar_l;
         if v.is_finite() && *v > 0.0 {
             end = xs.map(*v);
@@ -1148,9 +1239,10 @@ pub fn bar_list(title: &str, items: &[(String, f64)], color: &str) -> String {
             o,
             r##"<text x="{}" y="{}" dy=".35em" font-size="11" fill="{C_MUTED}">{}</text>"##,
             n(end + 6.0),
-            n(cy),
+            n(y + BAR_H / 2.0),
             esc(&values[i])
         );
+        y += BAR_H + GAP;
     }
     o.push_str("</svg>");
     o
@@ -1469,7 +1561,10 @@ mod tests {
         assert!(out.contains("n = 160"));
         assert!(out.contains(NASTY_ESC));
         assert!(out.contains(NO_DATA)); // zero row
-        assert!(out.contains("Возврат денежных средств за неи…"));
+        // The long label wraps whole onto lines of the label column.
+        assert!(!out.contains('…'));
+        assert!(out.contains(">Возврат денежных средств за<"));
+        assert!(out.contains(">перерасчёт тарифа<"));
         assert!(out.contains(">escalate<")); // legend
         // amber gets dark text, red white text
         assert!(out.contains(&format!("fill=\"{C_TEXT}\">19%<")));
@@ -1509,38 +1604,112 @@ mod tests {
                 vec![40.0, 20.0, 10.0, 0.0, 3.0, 1.0],
             ),
         ];
-        let out = histogram("First response <h>", "hours", &bins, &s);
+        let out = histogram(
+            "First response <h>",
+            "hours",
+            "tickets",
+            &bins,
+            &s,
+            &fmt_edge,
+        );
         check_svg(&out, "First response <h>");
         assert_eq!(count(&out, "<rect"), 11);
         assert!(out.contains(">∞<") && out.contains(">24<"));
         assert!(out.contains("До бота"));
         let one = &s[..1];
-        let out = histogram("t", "hours", &bins, one);
+        let out = histogram("t", "hours", "tickets", &bins, one, &fmt_edge);
         assert_eq!(count(&out, "<rect"), 6);
+    }
+
+    /// x and width of each `<rect>`, in document order.
+    fn rects(svg: &str) -> Vec<(f64, f64)> {
+        svg.match_indices("<rect x=")
+            .map(|(i, _)| {
+                (
+                    attr_after(&svg[i..], "<rect", "x"),
+                    attr_after(&svg[i..], "<rect", "width"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn histogram_bins_are_drawn_to_scale() {
+        // Linear: the 2-4 bin is twice as wide as the 1-2 bin.
+        let one = vec![("a".to_string(), "#000".to_string(), vec![1.0, 1.0, 1.0])];
+        let r = rects(&histogram(
+            "t",
+            "x",
+            "n",
+            &[0.0, 1.0, 2.0, 4.0],
+            &one,
+            &fmt_edge,
+        ));
+        let r: Vec<&(f64, f64)> = r.iter().filter(|(_, w)| *w > 1.0).collect();
+        assert_eq!(r.len(), 3);
+        assert!((r[2].1 / r[1].1 - 2.0).abs() < 0.05, "{r:?}");
+        assert!((r[0].1 / r[1].1 - 1.0).abs() < 0.05, "{r:?}");
+        // Log: 1-10 and 10-100 are as wide as each other, 100-1000 too.
+        let four = vec![("a".to_string(), "#000".to_string(), vec![1.0; 4])];
+        let bins = [0.0, 1.0, 10.0, 100.0, 1000.0];
+        let r = rects(&histogram("t", "x", "n", &bins, &four, &fmt_edge));
+        let r: Vec<&(f64, f64)> = r.iter().filter(|(_, w)| *w > 1.0).collect();
+        assert!(
+            (r[2].1 / r[1].1 - 1.0).abs() < 0.05 && (r[3].1 / r[1].1 - 1.0).abs() < 0.05,
+            "{r:?}"
+        );
+        // Bars never overlap and go left to right.
+        assert!(
+            r.windows(2).all(|w| w[0].0 + w[0].1 <= w[1].0 + 0.01),
+            "{r:?}"
+        );
+        // The y axis says what is counted.
+        assert!(histogram("t", "x", "tickets", &bins, &four, &fmt_edge).contains(">tickets<"));
+    }
+
+    #[test]
+    fn hour_edges_read_in_minutes_hours_and_days() {
+        let labels: Vec<String> = [0.0, 1.0 / 60.0, 0.25, 2.0, 48.0, f64::INFINITY]
+            .iter()
+            .map(|&h| hours_edge(h))
+            .collect();
+        assert_eq!(labels, ["0", "1 min", "15 min", "2 h", "2 d", "∞"]);
     }
 
     #[test]
     fn histogram_edge_cases() {
         let s = vec![(NASTY.to_string(), "#000".to_string(), vec![1.0, 2.0])];
-        assert_no_data(&histogram("t", "x", &[], &s), "t");
-        assert_no_data(&histogram("t", "x", &[1.0], &s), "t");
-        assert_no_data(&histogram("t", "x", &[0.0, 1.0, 2.0], &[]), "t");
-        assert_no_data(&histogram("t", "x", &[2.0, 1.0, 0.0], &s), "t");
-        assert_no_data(&histogram("t", "x", &[0.0, f64::NAN, 2.0], &s), "t");
+        assert_no_data(&histogram("t", "x", "", &[], &s, &fmt_edge), "t");
+        assert_no_data(&histogram("t", "x", "", &[1.0], &s, &fmt_edge), "t");
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, 1.0, 2.0], &[], &fmt_edge),
+            "t",
+        );
+        assert_no_data(
+            &histogram("t", "x", "", &[2.0, 1.0, 0.0], &s, &fmt_edge),
+            "t",
+        );
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, f64::NAN, 2.0], &s, &fmt_edge),
+            "t",
+        );
         let z = vec![("a".to_string(), "#000".to_string(), vec![0.0, 0.0])];
-        assert_no_data(&histogram("t", "x", &[0.0, 1.0, 2.0], &z), "t");
+        assert_no_data(
+            &histogram("t", "x", "", &[0.0, 1.0, 2.0], &z, &fmt_edge),
+            "t",
+        );
         // count vector longer / shorter than bins
-        let out = histogram("t", NASTY, &[0.0, 1.0, 2.0, 3.0], &s);
+        let out = histogram("t", NASTY, "", &[0.0, 1.0, 2.0, 3.0], &s, &fmt_edge);
         check_svg(&out, "t");
         assert_eq!(count(&out, "<rect"), 2);
         assert!(out.contains(NASTY_ESC));
         let long = vec![("a".to_string(), "#000".to_string(), vec![1.0; 10])];
-        let out = histogram("t", "x", &[0.0, 1.0, 2.0], &long);
+        let out = histogram("t", "x", "", &[0.0, 1.0, 2.0], &long, &fmt_edge);
         assert_eq!(count(&out, "<rect"), 2);
         // many bins: labels thinned, still valid
         let edges: Vec<f64> = (0..=200).map(|i| i as f64 * 1000.0).collect();
         let many = vec![("a".to_string(), "#000".to_string(), vec![3.0; 200])];
-        check_svg(&histogram("t", "x", &edges, &many), "t");
+        check_svg(&histogram("t", "x", "", &edges, &many, &fmt_edge), "t");
     }
 
     fn attr_after(s: &str, marker: &str, attr: &str) -> f64 {
@@ -1627,6 +1796,20 @@ mod tests {
     }
 
     #[test]
+    fn wrap_keeps_every_word_and_the_line_width() {
+        let lines = wrap("one two three four five", 9);
+        assert_eq!(lines, ["one two", "three", "four five"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        let ru = wrap(LONG_RU, 20);
+        assert!(ru.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(
+            ru.join(" "),
+            LONG_RU.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+
+    #[test]
     fn bar_list_basic_and_edges() {
         let items = vec![
             ("доставка → возврат".to_string(), 42.0),
@@ -1639,7 +1822,11 @@ mod tests {
         check_svg(&out, "Top <confusions>");
         assert_eq!(count(&out, "<rect"), 3);
         assert!(out.contains(NASTY_ESC));
-        assert!(out.contains('…'));
+        // Long labels wrap whole: every word of the long one is drawn, nothing is cut.
+        assert!(!out.contains('…'));
+        for word in LONG_RU.split_whitespace() {
+            assert!(out.contains(&esc(word)), "{word}");
+        }
         assert!(out.contains(">42<") && out.contains(">3.5<") && out.contains(">—<"));
         assert_no_data(&bar_list("t", &[], palette::BLUE), "t");
         assert_no_data(

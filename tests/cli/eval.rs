@@ -113,6 +113,110 @@ fn metrics_agree_with_the_per_ticket_rows_and_the_money_with_the_costs() {
 }
 
 #[test]
+fn audit_rows_say_what_each_decision_was_and_the_errors_file_lists_the_misjudged() {
+    let out = tempfile::tempdir().unwrap();
+    let audit = out.path().join("tickets.jsonl");
+    let errors = out.path().join("errors.jsonl");
+    let (r, code, err, _dir) = eval(&[
+        "--tickets-out",
+        audit.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 24);
+    let mut verdicts = std::collections::BTreeMap::<String, usize>::new();
+    for row in &rows {
+        // Lists stay lists; the creation time is a time (the fixture's first row is 07:22:14Z).
+        assert!(
+            row["gold_docs"].is_array() && row["reasons"].is_array(),
+            "{row}"
+        );
+        assert!(!row["created_at"].is_null(), "{row}");
+        let auto = row["decision"] == "auto";
+        let verdict = row["verdict"].as_str().unwrap_or("none").to_string();
+        let expected = match (
+            auto,
+            row["should_escalate"].as_bool(),
+            row["correct"].as_bool(),
+        ) {
+            (true, Some(true), _) => "missed_escalation",
+            (true, _, Some(true)) => "right_auto_answer",
+            (true, _, Some(false)) => "wrong_auto_answer",
+            (false, Some(true), _) | (false, _, Some(false)) => "rightly_escalated",
+            (false, _, Some(true)) => "needlessly_escalated",
+            (_, _, None) => "none",
+        };
+        assert_eq!(verdict, expected, "{row}");
+        *verdicts.entry(verdict).or_default() += 1;
+    }
+    assert!(
+        verdicts.len() >= 2,
+        "the fixture has more than one verdict: {verdicts:?}"
+    );
+    let first = rows.iter().find(|r| r["id"] == "H-0001").unwrap();
+    assert!(
+        first["created_at"].to_string().contains("2026-09-01")
+            || first["created_at"].as_i64() == Some(1_788_247_334_000),
+        "{first}"
+    );
+
+    // The errors file: exactly the misjudged decisions, then the wrong intents.
+    let listed: Vec<Value> = std::fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let misjudged = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r["verdict"].as_str(),
+                Some("wrong_auto_answer" | "missed_escalation" | "needlessly_escalated")
+            ) || (!r["gold_intent"].is_null() && r["gold_intent"] != r["intent"])
+        })
+        .count();
+    assert_eq!(listed.len(), misjudged);
+    for e in &listed {
+        assert!(e["error"].is_string() && e["id"].is_string(), "{e}");
+    }
+
+    // Per-intent scores add up: supports are the labelled tickets, and the micro precision is
+    // the intent accuracy.
+    let intents = r["classes"]["intent"].as_array().unwrap();
+    let support: u64 = intents.iter().map(|c| c["support"].as_u64().unwrap()).sum();
+    let labelled = rows.iter().filter(|r| !r["gold_intent"].is_null()).count() as u64;
+    assert_eq!(support, labelled);
+    let hits: f64 = intents
+        .iter()
+        .filter_map(|c| Some(c["recall"].as_f64()? * c["support"].as_f64()?))
+        .sum();
+    assert!(
+        close(&r["metrics"]["intent_accuracy"], hits / labelled as f64),
+        "{r}"
+    );
+    assert!(!r["classes"]["category"].as_array().unwrap().is_empty());
+
+    // Proportions carry their counts and a Wilson interval that is never zero-width.
+    let p = &r["proportions"]["containment"];
+    let auto = rows.iter().filter(|r| r["decision"] == "auto").count() as u64;
+    assert_eq!(
+        (p["successes"].as_u64(), p["trials"].as_u64()),
+        (Some(auto), Some(24))
+    );
+    for (name, p) in r["proportions"].as_object().unwrap() {
+        let (lo, hi) = (p["low"].as_f64().unwrap(), p["high"].as_f64().unwrap());
+        assert!(lo < hi, "{name}: {p}");
+        assert_eq!(r["intervals"][name][0], p["low"], "{name}");
+    }
+}
+
+#[test]
 fn gates_decide_the_exit_code_and_the_junit_file() {
     let out = tempfile::tempdir().unwrap();
     let junit = out.path().join("eval.xml");

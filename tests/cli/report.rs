@@ -121,7 +121,7 @@ fn a_team_template_overrides_the_built_in_one() {
     ]);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        "Contained: 28.7%\n"
+        "Contained: 29.6%\n"
     );
 }
 
@@ -159,4 +159,25 @@ fn results_of_another_version_or_missing_a_field_are_refused_clearly() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn no_path_of_the_machine_reaches_the_report() {
+    // Results read by absolute path, replay files recorded with their folders.
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = results();
+    r["replay"]["files"] = serde_json::json!(["/home/ci/work/secret-folder/history.csv"]);
+    let path = dir.path().join("results.json");
+    std::fs::write(&path, r.to_string()).unwrap();
+    for format in ["html", "md"] {
+        let output = report(&[path.to_str().unwrap(), "--format", format]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let text = String::from_utf8(output.stdout).unwrap();
+        if format == "html" {
+            assert!(text.contains("history.csv"), "the footer names the file");
+        }
+        for leak in ["secret-folder", "/home/ci", dir.path().to_str().unwrap()] {
+            assert!(!text.contains(leak), "{format}: {leak} leaked");
+        }
+    }
 }
