@@ -4,6 +4,7 @@
 //! -> `metrics`, `curve`, `gaps`, `frt`, `roi` -> [`Results`] (the versioned results file) ->
 //! `gates` and the report.
 
+pub mod conversation;
 pub mod curve;
 pub mod frt;
 pub mod gaps;

@@ -490,14 +490,23 @@ fn from_object(
     let intent = text(&mut object, "intent");
     let agent_reply = text(&mut object, "agent_reply");
     // What is left is the ticket itself: id, text or subject/body or messages, customer, channel.
+    let from_messages = ["text", "body"].iter().all(|f| {
+        object
+            .get(*f)
+            .is_none_or(|v| v.as_str().is_some_and(|s| s.trim().is_empty()))
+    });
     if let Some(Value::String(messages)) = object.get("messages") {
         // CSV and flat exports carry the conversation as a JSON string.
         let parsed: Value = serde_json::from_str(messages)
             .map_err(|err| issue(format!("messages: not a JSON list: {err}")))?;
         object.insert("messages".into(), parsed);
     }
-    let ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
+    let mut ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
         .map_err(issue)?;
+    let mut agent_reply = agent_reply;
+    if from_messages {
+        super::conversation::first_turn(&mut ticket, &mut agent_reply);
+    }
     Ok(ReplayTicket {
         ticket,
         language,
@@ -604,7 +613,9 @@ mod tests {
         assert_eq!(a.should_escalate, Some(false));
         assert_eq!(a.agent.as_deref(), Some("ann"));
         let b = rows[1].as_ref().unwrap();
-        assert_eq!(b.ticket.body, "Refund please");
+        // Replayed at the customer's first message; the agent's first reply is the reply.
+        assert_eq!(b.ticket.body, "Hi");
+        assert_eq!(b.agent_reply.as_deref(), Some("Hello"));
         assert_eq!(b.ticket.messages.len(), 3);
         assert_eq!(b.should_escalate, Some(true));
         assert!(b.gold_docs.is_empty());
