@@ -47,14 +47,23 @@ pub struct Replayed {
     pub files: Vec<String>,
 }
 
+/// How the replay files are read: `--map`, `--timezone`, `--source`, `--delimiter`, `--encoding`.
+pub struct Reading<'a> {
+    pub map: Option<&'a str>,
+    pub timezone: &'a str,
+    pub source: crate::eval::exports::Source,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<crate::eval::sniff::Encoding>,
+}
+
 /// Read the replay files and decide every ticket, in order, with the configured workers.
 pub fn replay(
     settings: &Settings,
     files: &[std::path::PathBuf],
-    map: Option<&str>,
-    timezone: &str,
+    reading: &Reading<'_>,
     cache: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Replayed> {
+    let (map, timezone) = (reading.map, reading.timezone);
     let settings = &Settings {
         vector_cache: cache,
         ..settings.clone()
@@ -64,7 +73,8 @@ pub fn replay(
         Some(spec) => ReplayMap::parse(spec)?,
         None => ReplayMap::default(),
     }
-    .with_zone(zone);
+    .with_zone(zone)
+    .with_reading(reading.source, reading.delimiter, reading.encoding);
     let checked = replay::read_all(files, &map, settings.config.input.max_record_bytes)?;
     let mut issues = Vec::with_capacity(checked.issues.len());
     for issue in &checked.issues {
@@ -143,13 +153,14 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
 
     let cache = vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let replayed = replay(
-        settings,
-        &args.files,
-        args.map.as_deref(),
-        &args.timezone,
-        cache,
-    )?;
+    let reading = Reading {
+        map: args.map.as_deref(),
+        timezone: &args.timezone,
+        source: args.source,
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    let replayed = replay(settings, &args.files, &reading, cache)?;
     let mut results = eval::measure(
         &replayed.judged,
         eval::Inputs {

@@ -6,6 +6,7 @@
 
 pub mod conversation;
 pub mod curve;
+pub mod exports;
 pub mod frt;
 pub mod gaps;
 pub mod gates;
@@ -15,6 +16,7 @@ pub mod replay;
 pub mod retrieval;
 pub mod roi;
 pub mod sanity;
+pub mod sniff;
 pub mod times;
 pub mod tune;
 

@@ -23,7 +23,9 @@ use std::path::Path;
 use polars::prelude::*;
 use serde_json::{Map, Value};
 
+use super::exports::Source;
 use super::sanity;
+use super::sniff::{self, Encoding};
 use super::times::{self, DurationUnit, EpochUnit, TimeError, Zone};
 use crate::error::{InputIssue, UserError};
 use crate::lines::Line;
@@ -141,14 +143,22 @@ const FIELDS: &[(&str, &[&str])] = &[
         "agent_reply",
         &["agent_reply", "reply", "response", "agent response"],
     ),
+    // Labels: `kb-<id>` tags are gold documents, else the first is the category (see exports).
+    ("tags", &["tags"]),
 ];
 
-/// `--map field=Column,...` for replay files.
+/// `--map field=Column,...` for replay files, and how to read them (`--timezone`, `--source`,
+/// `--delimiter`, `--encoding`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplayMap {
     fields: HashMap<String, String>,
     /// The zone naive times are read in.
     zone: Zone,
+    /// Whose export it is (auto: sniffed per file).
+    source: Source,
+    /// CSV delimiter and encoding when given (else sniffed).
+    delimiter: Option<u8>,
+    encoding: Option<Encoding>,
 }
 
 impl ReplayMap {
@@ -156,8 +166,33 @@ impl ReplayMap {
         let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
         Ok(Self {
             fields: tickets::parse_field_map(spec, &known)?,
-            zone: Zone::Utc,
+            ..Self::default()
         })
+    }
+
+    /// Read files as `source`'s exports (auto: sniffed), CSV with this delimiter and encoding
+    /// (none: sniffed).
+    pub fn with_reading(
+        self,
+        source: Source,
+        delimiter: Option<u8>,
+        encoding: Option<Encoding>,
+    ) -> Self {
+        Self {
+            source,
+            delimiter,
+            encoding,
+            ..self
+        }
+    }
+
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The fields `--map` names, with their columns (or JSON keys).
+    pub fn mapped(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(f, c)| (f.as_str(), c.as_str()))
     }
 
     /// Read naive times in `zone`.
@@ -191,8 +226,11 @@ impl ReplayMap {
                     ))
                 })?;
                 out.push((field.to_string(), found));
-            } else if let Some(found) = tickets::header_aliases(field)
+            } else if let Some(found) = self
+                .source
+                .columns(field)
                 .iter()
+                .chain(tickets::header_aliases(field))
                 .chain(names.iter())
                 .find_map(|n| find(n))
             {
@@ -246,6 +284,14 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
     }
     let kind = Kind::of(path)?;
+    if kind == Kind::Csv {
+        return read_csv_export(path, map);
+    }
+    if kind == Kind::Jsonl
+        && let Some(rows) = super::exports::read_json(path, map, cap)?
+    {
+        return Ok(rows);
+    }
     if kind == Kind::Jsonl {
         let file = std::fs::File::open(path)
             .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
@@ -255,7 +301,7 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
             return read_jsonl_lines(path, map, cap);
         }
     }
-    match read_frame(path, kind, map) {
+    match read_frame(path, &origin, kind, map, b',') {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
         // lines are reported where they are and the others replayed.
@@ -278,18 +324,70 @@ pub fn read_all(
     Ok(sanity::check(records))
 }
 
-/// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
-fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+/// A CSV file as it comes (see [`sniff`], [`super::exports`]): decoded to UTF-8 (a copy when it is
+/// not UTF-8 without a BOM), its delimiter found, its vendor sniffed from the header row, then
+/// read like any CSV replay. An error names the delimiter and encoding it was read with.
+fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+    let tried = || match map.encoding {
+        Some(e) => format!("encoding {e}"),
+        None => "encodings UTF-8 (BOM), UTF-16 (BOM), cp1251, cp1250".into(),
+    };
+    let sniffed = sniff::csv(&bytes, map.encoding, map.delimiter)
+        .map_err(|err| UserError::Invalid(format!("{origin}: cannot read ({}): {err}", tried())))?;
+    let headers: Vec<String> = csv::ReaderBuilder::new()
+        .delimiter(sniffed.delimiter)
+        .from_reader(sniffed.text.as_bytes())
+        .headers()
+        .map(|h| h.iter().map(String::from).collect())
+        .unwrap_or_default();
+    let source = super::exports::csv_source(map.source, &headers, &origin)?;
+    let map = &map
+        .clone()
+        .with_reading(source, map.delimiter, map.encoding);
+    let copy;
+    let file = if sniffed.rewritten() {
+        copy = tempfile::NamedTempFile::new()
+            .and_then(|mut f| std::io::Write::write_all(&mut f, sniffed.text.as_bytes()).map(|_| f))
+            .map_err(|err| {
+                UserError::Invalid(format!(
+                    "{origin}: cannot decode to a temporary file: {err}"
+                ))
+            })?;
+        copy.path()
+    } else {
+        path
+    };
+    read_frame(file, &origin, Kind::Csv, map, sniffed.delimiter).map_err(|err| {
+        UserError::Invalid(format!(
+            "{err:#} (read as {} with {}; set --source, --delimiter or --encoding if that is wrong)",
+            source.label(),
+            sniffed.describe()
+        ))
+        .into()
+    })
+}
+
+/// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
+/// `origin` names the file in messages (`path` may be a decoded copy).
+fn read_frame(
+    path: &Path,
+    origin: &str,
+    kind: Kind,
+    map: &ReplayMap,
+    delimiter: u8,
+) -> anyhow::Result<Vec<ReplayRecord>> {
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
-    let mut frame = scan(path, kind).map_err(cannot)?;
+    let mut frame = scan(path, kind, delimiter).map_err(cannot)?;
     let columns: Vec<String> = frame
         .collect_schema()
         .map_err(cannot)?
         .iter_names()
         .map(|n| n.to_string())
         .collect();
-    let mapping = map.resolve(&columns, &origin)?;
+    let mapping = map.resolve(&columns, origin)?;
     let selected: Vec<Expr> = mapping.iter().map(|(_, c)| col(c.as_str())).collect();
     let df = frame.select(selected).collect().map_err(cannot)?;
     let mut values: Vec<Vec<Value>> = Vec::with_capacity(mapping.len());
@@ -311,12 +409,12 @@ fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<Re
                 }
             }
             let line = row + first_line;
-            from_object(object, &origin, line, &map.zone)
+            from_object(object, origin, line, &map.zone)
         })
         .collect())
 }
 
-fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
+fn scan(path: &Path, kind: Kind, delimiter: u8) -> PolarsResult<LazyFrame> {
     let path = PlRefPath::new(path.to_string_lossy().as_ref());
     match kind {
         Kind::Jsonl => LazyJsonLineReader::new(path)
@@ -324,6 +422,7 @@ fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
             .finish(),
         Kind::Csv => LazyCsvReader::new(path)
             .with_has_header(true)
+            .with_separator(delimiter)
             .with_infer_schema_length(Some(0))
             .finish(),
         Kind::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
@@ -388,12 +487,13 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Ve
 }
 
 /// One row, keyed by schema field, into a replay ticket.
-fn from_object(
+pub(super) fn from_object(
     mut object: Map<String, Value>,
     origin: &str,
     line: usize,
     zone: &Zone,
 ) -> ReplayRecord {
+    super::exports::apply_tags(&mut object);
     let issue = |message: String| InputIssue::new(origin, Some(line), message);
     let refused =
         |field: &str, err: TimeError| issue(format!("{field}: {err}")).with_kind(err.kind());
