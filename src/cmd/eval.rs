@@ -41,6 +41,8 @@ pub struct Replayed {
     pub skipped: usize,
     pub issue_counts: std::collections::BTreeMap<String, usize>,
     pub epoch_units: std::collections::BTreeMap<String, usize>,
+    /// How each file was read (vendor, delimiter, encoding).
+    pub read_as: std::collections::BTreeMap<String, String>,
     pub timezone: String,
     pub gap_vectors: Vec<(usize, Vec<f32>)>,
     pub wall_s: f64,
@@ -76,6 +78,11 @@ pub fn replay(
     .with_zone(zone)
     .with_reading(reading.source, reading.delimiter, reading.encoding);
     let checked = replay::read_all(files, &map, settings.config.input.max_record_bytes)?;
+    if !settings.quiet {
+        for (file, how) in &checked.read_as {
+            eprintln!("kbctl: {file}: read as {how}");
+        }
+    }
     let mut issues = Vec::with_capacity(checked.issues.len());
     for issue in &checked.issues {
         eprintln!("kbctl: bad replay row: {issue}");
@@ -118,6 +125,7 @@ pub fn replay(
         skipped: checked.skipped,
         issue_counts: checked.counts,
         epoch_units: checked.epoch_units,
+        read_as: checked.read_as,
         timezone: zone.to_string(),
         gap_vectors,
         wall_s: started.elapsed().as_secs_f64(),
@@ -169,6 +177,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
             skipped: replayed.skipped,
             issue_counts: replayed.issue_counts,
             epoch_units: replayed.epoch_units,
+            read_as: replayed.read_as,
             timezone: replayed.timezone,
             policy: &settings.config.policy,
             costs: settings.config.costs.as_ref(),

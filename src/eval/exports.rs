@@ -53,6 +53,12 @@ pub enum Source {
 }
 
 impl Source {
+    /// The `--source` value.
+    pub fn flag(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
+
     /// The name in messages and in the results file.
     pub fn label(self) -> &'static str {
         match self {
@@ -134,7 +140,8 @@ impl Source {
 pub fn csv_source(given: Source, headers: &[String], origin: &str) -> Result<Source, UserError> {
     if given.is_json() {
         return Err(UserError::Invalid(format!(
-            "{origin}: --source {} reads a JSON export, and this is a CSV file",
+            "{origin}: --source {} reads a JSON export ({}), and this is a CSV file",
+            given.flag(),
             given.label()
         )));
     }
@@ -189,12 +196,13 @@ pub(super) fn read_json(
     path: &Path,
     map: &ReplayMap,
     cap: u64,
-) -> anyhow::Result<Option<Vec<ReplayRecord>>> {
+) -> anyhow::Result<Option<(Vec<ReplayRecord>, Source)>> {
     let origin = path.display().to_string();
     let given = map.source();
     if given.is_csv() {
         return Err(UserError::Invalid(format!(
-            "{origin}: --source {} reads a CSV export, and this is a JSON file",
+            "{origin}: --source {} reads a CSV export ({}), and this is a JSON file",
+            given.flag(),
             given.label()
         ))
         .into());
@@ -230,7 +238,7 @@ pub(super) fn read_json(
         _ => helpscout(&value),
     }
     .map_err(|message| UserError::Invalid(format!("{origin}: {}: {message}", source.label())))?;
-    Ok(Some(
+    Ok(Some((
         rows.into_iter()
             .enumerate()
             .map(|(i, row)| {
@@ -245,7 +253,8 @@ pub(super) fn read_json(
                 super::replay::from_object(fields, &origin, n, &map.zone())
             })
             .collect(),
-    ))
+        source,
+    )))
 }
 
 /// Whether a `.json` file is one document rather than JSON lines: its first line is not a
@@ -735,7 +744,8 @@ mod tests {
         let err = csv_source(Source::Intercom, &generic, "f.csv").unwrap_err();
         assert!(
             err.to_string()
-                .contains("f.csv: --source Intercom JSON reads a JSON export")
+                .contains("f.csv: --source intercom reads a JSON export (Intercom JSON)"),
+            "{err}"
         );
     }
 

@@ -279,6 +279,16 @@ impl Kind {
 /// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
 /// one such issue, never held in memory (the file is then read line by line).
 pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
+    read_described(path, map, cap).map(|(rows, _)| rows)
+}
+
+/// [`read`], and how the file was read: "Zendesk CSV (delimiter `;`, encoding cp1251)",
+/// "Intercom JSON", "JSON lines", "Parquet".
+pub fn read_described(
+    path: &Path,
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
     let origin = path.display().to_string();
     if !path.is_file() {
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
@@ -288,10 +298,29 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
         return read_csv_export(path, map);
     }
     if kind == Kind::Jsonl
-        && let Some(rows) = super::exports::read_json(path, map, cap)?
+        && let Some((rows, source)) = super::exports::read_json(path, map, cap)?
     {
-        return Ok(rows);
+        return Ok((rows, source.label().to_string()));
     }
+    let described = |rows: Vec<ReplayRecord>| {
+        let what = if kind == Kind::Jsonl {
+            "JSON lines"
+        } else {
+            "Parquet"
+        };
+        (rows, what.to_string())
+    };
+    read_own(path, &origin, kind, map, cap).map(described)
+}
+
+/// A replay file in kbctl's own schema: JSON lines or Parquet.
+fn read_own(
+    path: &Path,
+    origin: &str,
+    kind: Kind,
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<Vec<ReplayRecord>> {
     if kind == Kind::Jsonl {
         let file = std::fs::File::open(path)
             .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
@@ -301,7 +330,7 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
             return read_jsonl_lines(path, map, cap);
         }
     }
-    match read_frame(path, &origin, kind, map, b',') {
+    match read_frame(path, origin, kind, map, b',') {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
         // lines are reported where they are and the others replayed.
@@ -318,16 +347,22 @@ pub fn read_all(
     cap: u64,
 ) -> anyhow::Result<sanity::Checked> {
     let mut records = Vec::new();
+    let mut read_as = std::collections::BTreeMap::new();
     for path in paths {
-        records.extend(read(path, map, cap)?);
+        let (rows, how) = read_described(path, map, cap)?;
+        records.extend(rows);
+        read_as.insert(path.display().to_string(), how);
     }
-    Ok(sanity::check(records))
+    Ok(sanity::Checked {
+        read_as,
+        ..sanity::check(records)
+    })
 }
 
 /// A CSV file as it comes (see [`sniff`], [`super::exports`]): decoded to UTF-8 (a copy when it is
 /// not UTF-8 without a BOM), its delimiter found, its vendor sniffed from the header row, then
 /// read like any CSV replay. An error names the delimiter and encoding it was read with.
-fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
     let origin = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
@@ -360,14 +395,14 @@ fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRec
     } else {
         path
     };
-    read_frame(file, &origin, Kind::Csv, map, sniffed.delimiter).map_err(|err| {
-        UserError::Invalid(format!(
-            "{err:#} (read as {} with {}; set --source, --delimiter or --encoding if that is wrong)",
-            source.label(),
-            sniffed.describe()
+    let how = format!("{} ({})", source.label(), sniffed.describe());
+    match read_frame(file, &origin, Kind::Csv, map, sniffed.delimiter) {
+        Ok(rows) => Ok((rows, how)),
+        Err(err) => Err(UserError::Invalid(format!(
+            "{err:#} (read as {how}; set --source, --delimiter or --encoding if that is wrong)"
         ))
-        .into()
-    })
+        .into()),
+    }
 }
 
 /// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.

@@ -94,9 +94,13 @@ fn export(name: &str) -> PathBuf {
 
 /// `kbctl eval` on an export, then `kbctl report --format md` on its results: both succeed,
 /// every ticket is read and has a first-response time, and the report says so.
-fn replay_export(path: &Path, args: &[&str], tickets: u64) -> Value {
+fn replay_export(path: &Path, args: &[&str], tickets: u64, how: &str) -> Value {
     let (r, code, err, dir) = eval_file(path, args);
     assert_eq!(code, 0, "{err}");
+    // How it was read, in the results file and on stderr.
+    let file = path.display().to_string();
+    assert_eq!(r["replay"]["read_as"][&file], how, "{}", r["replay"]);
+    assert!(err.contains(&format!("{file}: read as {how}")), "{err}");
     assert!(!err.contains("bad replay row"), "{err}");
     assert_eq!(r["replay"]["tickets"], tickets, "{}", r["replay"]);
     assert_eq!(r["replay"]["skipped"], 0);
@@ -150,7 +154,12 @@ fn segment(r: &Value, field: &str) -> Vec<String> {
 
 #[test]
 fn a_zendesk_csv_export() {
-    let r = replay_export(&export("zendesk.csv"), &[], 11);
+    let r = replay_export(
+        &export("zendesk.csv"),
+        &[],
+        11,
+        "Zendesk CSV (delimiter `,`, encoding UTF-8)",
+    );
     assert_eq!(r["frt"]["before"]["median_s"], 3120.0);
     assert_eq!(r["replay"]["labelled"], 10, "kb- tags are gold documents");
     assert!(
@@ -178,7 +187,7 @@ fn a_zendesk_csv_export() {
 
 #[test]
 fn a_zendesk_json_export_with_comments() {
-    let r = replay_export(&export("zendesk.json"), &[], 9);
+    let r = replay_export(&export("zendesk.json"), &[], 9, "Zendesk JSON");
     assert_eq!(r["frt"]["before"]["median_s"], 3695.0);
     assert_eq!(r["replay"]["labelled"], 9);
     assert_eq!(
@@ -195,7 +204,12 @@ fn a_zendesk_json_export_with_comments() {
 
 #[test]
 fn a_freshdesk_csv_export() {
-    let r = replay_export(&export("freshdesk.csv"), &[], 10);
+    let r = replay_export(
+        &export("freshdesk.csv"),
+        &[],
+        10,
+        "Freshdesk CSV (delimiter `,`, encoding UTF-8)",
+    );
     assert_eq!(r["frt"]["before"]["median_s"], 3259.0);
     assert_eq!(r["replay"]["labelled"], 10);
     assert_eq!(segment(&r, "channel"), ["Chat", "Email", "Phone", "Portal"]);
@@ -204,7 +218,7 @@ fn a_freshdesk_csv_export() {
 
 #[test]
 fn an_intercom_conversations_export() {
-    let r = replay_export(&export("intercom.json"), &[], 9);
+    let r = replay_export(&export("intercom.json"), &[], 9, "Intercom JSON");
     assert_eq!(r["frt"]["before"]["median_s"], 3695.0);
     assert_eq!(r["replay"]["labelled"], 9);
     assert_eq!(segment(&r, "channel"), ["chat", "email"]);
@@ -217,7 +231,7 @@ fn an_intercom_conversations_export() {
 
 #[test]
 fn a_helpscout_conversations_export() {
-    let r = replay_export(&export("helpscout.json"), &[], 9);
+    let r = replay_export(&export("helpscout.json"), &[], 9, "Help Scout JSON");
     assert_eq!(r["frt"]["before"]["median_s"], 3695.0);
     assert_eq!(r["replay"]["labelled"], 9);
     assert!(
@@ -240,7 +254,12 @@ fn a_helpscout_conversations_export() {
 
 #[test]
 fn a_usedesk_csv_export_with_semicolons_and_a_bom() {
-    let r = replay_export(&export("usedesk.csv"), &["--timezone", "Europe/Moscow"], 10);
+    let r = replay_export(
+        &export("usedesk.csv"),
+        &["--timezone", "Europe/Moscow"],
+        10,
+        "Usedesk CSV (delimiter `;`, encoding UTF-8 with BOM)",
+    );
     assert_eq!(r["frt"]["before"]["median_s"], 3259.0);
     assert_eq!(r["replay"]["labelled"], 10);
     assert!(segment(&r, "channel").contains(&"Чат на сайте".to_string()));
@@ -274,9 +293,20 @@ fn the_usedesk_export_saved_as_cp1251_or_utf16_reads_the_same() {
             .flat_map(u16::to_le_bytes),
     );
     std::fs::write(&utf16, bytes).unwrap();
-    let base = replay_export(&utf8, &[], rows);
-    for path in [&cp1251, &utf16] {
-        let r = replay_export(path, &[], rows);
+    let base = replay_export(
+        &utf8,
+        &[],
+        rows,
+        "Usedesk CSV (delimiter `;`, encoding UTF-8)",
+    );
+    for (path, how) in [
+        (&cp1251, "Usedesk CSV (delimiter `;`, encoding cp1251)"),
+        (
+            &utf16,
+            "Usedesk CSV (delimiter tab, encoding UTF-16LE with BOM)",
+        ),
+    ] {
+        let r = replay_export(path, &[], rows, how);
         assert_eq!(
             r["frt"]["before"],
             base["frt"]["before"],
@@ -312,4 +342,53 @@ fn the_usedesk_export_saved_as_cp1251_or_utf16_reads_the_same() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(r["replay"]["tickets"], rows);
+}
+
+#[test]
+fn tune_reads_an_export_with_the_same_flags() {
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "--config"])
+        .arg(config())
+        .arg("tune")
+        .arg(export("freshdesk.csv"))
+        .args([
+            "--source",
+            "freshdesk",
+            "--delimiter",
+            ",",
+            "--encoding",
+            "utf-8",
+        ])
+        .args([
+            "--target-precision",
+            "0.9",
+            "--dry-run",
+            "--folds",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let r: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["curve"].as_array().unwrap().len(), 101);
+    assert!(
+        stderr(&output).contains("read as Freshdesk CSV (delimiter `,`, encoding UTF-8)"),
+        "{}",
+        stderr(&output)
+    );
+    // A delimiter that is not one is a usage error.
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "tune"])
+        .arg(export("freshdesk.csv"))
+        .args(["--delimiter", "::", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(crate::util::ERROR));
+    assert!(
+        stderr(&output).contains("is not a delimiter"),
+        "{}",
+        stderr(&output)
+    );
 }
