@@ -364,13 +364,11 @@ pub fn read_all(
 /// read like any CSV replay. An error names the delimiter and encoding it was read with.
 fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
     let origin = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
     let tried = || match map.encoding {
         Some(e) => format!("encoding {e}"),
         None => "encodings UTF-8 (BOM), UTF-16 (BOM), cp1251, cp1250".into(),
     };
-    let sniffed = sniff::csv(&bytes, map.encoding, map.delimiter)
+    let sniffed = sniff::file(path, map.encoding, map.delimiter)
         .map_err(|err| UserError::Invalid(format!("{origin}: cannot read ({}): {err}", tried())))?;
     let headers: Vec<String> = csv::ReaderBuilder::new()
         .delimiter(sniffed.delimiter)

@@ -74,11 +74,16 @@ pub enum SniffError {
     /// Bytes that are not valid in the encoding given.
     #[error("not valid {encoding} at byte {offset}: name the file's encoding with --encoding")]
     Malformed { encoding: Encoding, offset: usize },
+    /// The file could not be read.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// A decoded CSV file: its UTF-8 text (no BOM), and what it was read as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sniffed {
+    /// The decoded text: the whole file when [`Sniffed::rewritten`], else (from [`file`]) at
+    /// least its first lines.
     pub text: String,
     pub encoding: Encoding,
     pub bom: bool,
@@ -100,6 +105,48 @@ impl Sniffed {
             if self.bom { " with BOM" } else { "" }
         )
     }
+}
+
+/// How much of a file is read to sniff it when it turns out to be UTF-8 without a BOM (read as
+/// it is, so never held whole here).
+pub const SNIFF_BYTES: u64 = 1 << 20;
+
+/// Sniff a CSV file from its first [`SNIFF_BYTES`] (up to their last line break); the whole
+/// file is read and decoded only when it must be rewritten (a BOM, UTF-16, a code page).
+pub fn file(
+    path: &std::path::Path,
+    encoding: Option<Encoding>,
+    delimiter: Option<u8>,
+) -> Result<Sniffed, SniffError> {
+    use std::io::Read;
+    let io = |err: std::io::Error| SniffError::Io(err.to_string());
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let whole = (head.len() as u64) < SNIFF_BYTES;
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if whole || utf16 || matches!(encoding, Some(Encoding::Utf16Le | Encoding::Utf16Be)) {
+        let bytes = if whole {
+            head
+        } else {
+            std::fs::read(path).map_err(io)?
+        };
+        return csv(&bytes, encoding, delimiter);
+    }
+    // A line break byte is never inside a UTF-8 or code-page character.
+    let cut = head
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(head.len(), |i| i + 1);
+    let probe = csv(&head[..cut], encoding, delimiter)?;
+    if !probe.rewritten() {
+        return Ok(probe);
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    csv(&bytes, Some(probe.encoding), Some(probe.delimiter))
 }
 
 /// Decode `bytes` (in `encoding`, else sniffed) and find the delimiter (`delimiter`, else from
@@ -364,5 +411,28 @@ mod tests {
         assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
         assert_eq!(parse_delimiter(";"), Ok(b';'));
         assert!(parse_delimiter("::").is_err());
+    }
+
+    #[test]
+    fn a_large_file_is_sniffed_from_its_head_and_decoded_whole_only_when_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = "1;Где мой заказ?;Заказ не пришёл\n";
+        let rows = (SNIFF_BYTES as usize) / row.len() + 10;
+        let text = format!("id;subject;text\n{}", row.repeat(rows));
+        let utf8 = dir.path().join("big.csv");
+        std::fs::write(&utf8, &text).unwrap();
+        let s = file(&utf8, None, None).unwrap();
+        assert_eq!(
+            (s.encoding, s.delimiter, s.rewritten()),
+            (Encoding::Utf8, b';', false)
+        );
+        assert!(s.text.len() as u64 <= SNIFF_BYTES && s.text.ends_with('\n'));
+        let cp1251 = dir.path().join("big-1251.csv");
+        std::fs::write(&cp1251, encoding_rs::WINDOWS_1251.encode(&text).0).unwrap();
+        let s = file(&cp1251, None, None).unwrap();
+        assert_eq!(s.encoding, Encoding::Cp1251);
+        assert_eq!(s.text, text, "decoded whole");
+        let missing = file(&dir.path().join("nope.csv"), None, None).unwrap_err();
+        assert!(matches!(missing, SniffError::Io(_)), "{missing}");
     }
 }
