@@ -12,10 +12,14 @@
 //! | `category`, `intent` | the gold category and intent |
 //! | `gold_docs` | knowledge-base documents that answer it (a list, or `;`-separated in CSV) |
 //! | `should_escalate` | whether a person had to handle it |
-//! | `agent_reply` | what the agent actually answered |
+//! | `agent_reply` | what the agent actually answered (for a conversation: else its first agent reply) |
+//! | `tags` | labels: `kb-<id>` names a gold document, else the first is the category |
 //!
 //! Columns are found by these names or common helpdesk-export names (`Ticket ID`, `Created time`,
-//! `Assignee`, ...), case-insensitively; `--map field=Column` overrides.
+//! `Assignee`, ...), case-insensitively; `--map field=Column` overrides. A conversation is judged
+//! on its first customer message (see [`super::conversation`]). CSV files are decoded and split
+//! as they come ([`super::sniff`]), and vendor exports are read by the vendor's names
+//! ([`super::exports`]).
 
 use std::collections::HashMap;
 use std::path::Path;
