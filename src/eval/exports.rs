@@ -109,6 +109,7 @@ impl Source {
                 ("created_at", &["Created time"]),
                 ("resolved_at", &["Resolved time", "Closed time"]),
                 ("first_response_time", &["Initial response time"]),
+                ("first_response_hours", &["First response time (in hrs)"]),
                 ("category", &["Type", "Group"]),
                 ("tags", &["Tags"]),
             ],
@@ -161,7 +162,9 @@ pub fn csv_source(given: Source, headers: &[String], origin: &str) -> Result<Sou
         {
             Source::Zendesk
         } else if has("Ticket ID")
-            && (has("Initial response time") || (has("Agent") && has("Created time")))
+            && (has("Initial response time")
+                || has("First response time (in hrs)")
+                || (has("Agent") && has("Created time")))
         {
             Source::Freshdesk
         } else {
@@ -660,6 +663,40 @@ fn helpscout(value: &Value) -> Result<Vec<Row<'_>>, String> {
         .collect())
 }
 
+/// What every export's row needs before it becomes a ticket (keyed by replay field): the tags
+/// rule ([`apply_tags`]); a first-response "time" column holding a timestamp (Freshdesk's
+/// `Initial response time` in some exports) read as `first_response_at`; a duration in hours
+/// (Freshdesk's `First response time (in hrs)`) as seconds.
+pub(super) fn adapt(object: &mut Map<String, Value>) {
+    apply_tags(object);
+    if let Some(Value::String(s)) = object.get("first_response_time") {
+        let clock =
+            super::times::duration(&Value::from(s.as_str()), super::times::DurationUnit::Clock);
+        let stamp = super::times::parse(s, &super::times::Zone::Utc);
+        if clock.is_err() && stamp.is_ok() && !object.contains_key("first_response_at") {
+            let value = object.remove("first_response_time");
+            put(object, "first_response_at", value);
+        }
+    }
+    if let Some(hours) = object.remove("first_response_hours") {
+        let n = match &hours {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        match n.and_then(|h| serde_json::Number::from_f64(h * 3600.0)) {
+            Some(seconds) if !object.contains_key("first_response_seconds") => {
+                object.insert("first_response_seconds".into(), Value::Number(seconds));
+            }
+            Some(_) => {}
+            // Left for the duration check to refuse with its message.
+            None => {
+                object.entry("first_response_seconds").or_insert(hours);
+            }
+        }
+    }
+}
+
 /// The tags rule, on a row keyed by replay field: `kb-<id>` tags become gold documents (when the
 /// row names none), and the first other tag the category (when it has none). Tags are a list or
 /// text separated by spaces, commas, semicolons or bars.
@@ -1045,5 +1082,23 @@ mod tests {
         let csv_vendor = ReplayMap::default().with_reading(Source::Zendesk, None, None);
         let err = super::super::replay::read(&path, &csv_vendor, 1_000_000).unwrap_err();
         assert!(err.to_string().contains("reads a CSV export"), "{err}");
+    }
+
+    #[test]
+    fn freshdesk_first_response_as_a_timestamp_or_in_hours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "fd.csv",
+            b"Ticket ID,Subject,Description,Agent,Created time,Initial response time,First response time (in hrs)\n\
+              1,Faktura,Gdzie faktura?,piotr.w,2026-09-01 07:00:00,2026-09-01 08:30:00,\n\
+              2,Invoice,Where is it?,emma.l,2026-09-01 07:00:00,,0.25\n\
+              3,Password,Broken,anna.k,2026-09-01 07:00:00,,soon\n",
+        );
+        let rows = read(&path, &ReplayMap::default());
+        assert_eq!(rows[0].as_ref().unwrap().human_frt_s(), Some(5400.0));
+        assert_eq!(rows[1].as_ref().unwrap().human_frt_s(), Some(900.0));
+        let bad = rows[2].as_ref().unwrap_err();
+        assert!(bad.message.contains("first_response_seconds"), "{bad}");
     }
 }

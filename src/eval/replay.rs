@@ -115,6 +115,14 @@ const FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "first_response_hours",
+        &[
+            "first_response_hours",
+            "first response time (in hrs)",
+            "first response time in hours",
+        ],
+    ),
+    (
         "first_response_time",
         &[
             "first_response_time",
@@ -530,7 +538,7 @@ pub(super) fn from_object(
     line: usize,
     zone: &Zone,
 ) -> ReplayRecord {
-    super::exports::apply_tags(&mut object);
+    super::exports::adapt(&mut object);
     let issue = |message: String| InputIssue::new(origin, Some(line), message);
     let refused =
         |field: &str, err: TimeError| issue(format!("{field}: {err}")).with_kind(err.kind());
