@@ -94,11 +94,14 @@ messages); created_at, first_response_at, resolved_at; agent, channel, language;
 gold_docs, should_escalate; agent_reply. See eval_sets/README.md.\n\n\
 Exit codes: 0 all gates passed, 1 a gate or a baseline comparison failed, 2 error.\n\n\
 Examples:\n  kbctl eval eval_sets/northwind-replay.jsonl -o results.json\n  \
+kbctl eval zendesk-export.csv intercom-conversations.json -o results.json\n  \
+kbctl eval usedesk.csv --source usedesk --delimiter ';' --encoding cp1251\n  \
 kbctl eval history.csv --map text=Description,agent=Assignee --fail-under accuracy=0.95,containment=0.4\n  \
 kbctl eval history.parquet --baseline main.json --junit eval.xml --tickets-out audit.csv"
 )]
 pub struct EvalArgs {
-    /// Replay files (.jsonl, .csv, .parquet).
+    /// Replay files (.jsonl, .csv, .parquet), or helpdesk exports (Zendesk, Freshdesk and
+    /// Usedesk CSV; Zendesk, Intercom and Help Scout JSON).
     #[arg(required = true, value_name = "REPLAY")]
     pub files: Vec<PathBuf>,
     /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
@@ -107,6 +110,16 @@ pub struct EvalArgs {
     /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub timezone: String,
+    /// Whose export the files are: auto (sniffed from the CSV header row or the JSON top-level
+    /// keys), zendesk, zendesk-json, freshdesk, intercom, helpscout, usedesk or generic.
+    #[arg(long, value_enum, default_value_t = crate::eval::exports::Source::Auto)]
+    pub source: crate::eval::exports::Source,
+    /// CSV delimiter: `,`, `;`, `|` or `tab` (default: the one the header row has most of).
+    #[arg(long, value_name = "DELIMITER", value_parser = crate::eval::sniff::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV encoding (default: a BOM's, else UTF-8 when valid, else cp1251 or cp1250).
+    #[arg(long, value_enum)]
+    pub encoding: Option<crate::eval::sniff::Encoding>,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
@@ -163,6 +176,16 @@ pub struct TuneArgs {
     /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw), as for `kbctl eval`.
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub timezone: String,
+    /// Whose export the files are: auto (sniffed from the CSV header row or the JSON top-level
+    /// keys), zendesk, zendesk-json, freshdesk, intercom, helpscout, usedesk or generic.
+    #[arg(long, value_enum, default_value_t = crate::eval::exports::Source::Auto)]
+    pub source: crate::eval::exports::Source,
+    /// CSV delimiter: `,`, `;`, `|` or `tab` (default: the one the header row has most of).
+    #[arg(long, value_name = "DELIMITER", value_parser = crate::eval::sniff::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV encoding (default: a BOM's, else UTF-8 when valid, else cp1251 or cp1250).
+    #[arg(long, value_enum)]
+    pub encoding: Option<crate::eval::sniff::Encoding>,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]

@@ -14,7 +14,8 @@ pub struct Ticket {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The current customer message (for a conversation: its last customer message).
+    /// The current customer message (for a conversation: its last customer message; a replayed
+    /// conversation is judged on its first, see `eval::conversation`).
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,

@@ -41,20 +41,31 @@ pub struct Replayed {
     pub skipped: usize,
     pub issue_counts: std::collections::BTreeMap<String, usize>,
     pub epoch_units: std::collections::BTreeMap<String, usize>,
+    /// How each file was read (vendor, delimiter, encoding).
+    pub read_as: std::collections::BTreeMap<String, String>,
     pub timezone: String,
     pub gap_vectors: Vec<(usize, Vec<f32>)>,
     pub wall_s: f64,
     pub files: Vec<String>,
 }
 
+/// How the replay files are read: `--map`, `--timezone`, `--source`, `--delimiter`, `--encoding`.
+pub struct Reading<'a> {
+    pub map: Option<&'a str>,
+    pub timezone: &'a str,
+    pub source: crate::eval::exports::Source,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<crate::eval::sniff::Encoding>,
+}
+
 /// Read the replay files and decide every ticket, in order, with the configured workers.
 pub fn replay(
     settings: &Settings,
     files: &[std::path::PathBuf],
-    map: Option<&str>,
-    timezone: &str,
+    reading: &Reading<'_>,
     cache: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Replayed> {
+    let (map, timezone) = (reading.map, reading.timezone);
     let settings = &Settings {
         vector_cache: cache,
         ..settings.clone()
@@ -64,8 +75,14 @@ pub fn replay(
         Some(spec) => ReplayMap::parse(spec)?,
         None => ReplayMap::default(),
     }
-    .with_zone(zone);
+    .with_zone(zone)
+    .with_reading(reading.source, reading.delimiter, reading.encoding);
     let checked = replay::read_all(files, &map, settings.config.input.max_record_bytes)?;
+    if !settings.quiet {
+        for (file, how) in &checked.read_as {
+            eprintln!("kbctl: {file}: read as {how}");
+        }
+    }
     let mut issues = Vec::with_capacity(checked.issues.len());
     for issue in &checked.issues {
         eprintln!("kbctl: bad replay row: {issue}");
@@ -108,6 +125,7 @@ pub fn replay(
         skipped: checked.skipped,
         issue_counts: checked.counts,
         epoch_units: checked.epoch_units,
+        read_as: checked.read_as,
         timezone: zone.to_string(),
         gap_vectors,
         wall_s: started.elapsed().as_secs_f64(),
@@ -143,13 +161,14 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
 
     let cache = vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let replayed = replay(
-        settings,
-        &args.files,
-        args.map.as_deref(),
-        &args.timezone,
-        cache,
-    )?;
+    let reading = Reading {
+        map: args.map.as_deref(),
+        timezone: &args.timezone,
+        source: args.source,
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    let replayed = replay(settings, &args.files, &reading, cache)?;
     let mut results = eval::measure(
         &replayed.judged,
         eval::Inputs {
@@ -158,6 +177,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
             skipped: replayed.skipped,
             issue_counts: replayed.issue_counts,
             epoch_units: replayed.epoch_units,
+            read_as: replayed.read_as,
             timezone: replayed.timezone,
             policy: &settings.config.policy,
             costs: settings.config.costs.as_ref(),

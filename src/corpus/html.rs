@@ -100,6 +100,11 @@ pub(super) fn parse(path: &Path, text: &str) -> Parsed {
     })
 }
 
+/// The text of an HTML fragment (a help-desk message body), as the page reader sees it.
+pub(super) fn text(html: &str) -> String {
+    extract(html).body
+}
+
 fn extract(html: &str) -> Extracted {
     let mut ex = Extracted::default();
     let mut out = String::new();

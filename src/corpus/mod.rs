@@ -16,6 +16,11 @@ pub use chunk::{Chunk, chunk_document};
 use crate::error::InputIssue;
 use crate::lang::Lang;
 
+/// The text of an HTML fragment, as the HTML page reader extracts it (help-desk message bodies).
+pub fn html_to_text(html: &str) -> String {
+    html::text(html)
+}
+
 /// The format a document came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,7 +5,9 @@
 //! `gates` and the report.
 
 pub mod classes;
+pub mod conversation;
 pub mod curve;
+pub mod exports;
 pub mod frt;
 pub mod gaps;
 pub mod gates;
@@ -15,6 +17,7 @@ pub mod replay;
 pub mod retrieval;
 pub mod roi;
 pub mod sanity;
+pub mod sniff;
 pub mod times;
 pub mod tune;
 
@@ -83,6 +86,10 @@ pub struct ReplayInfo {
     /// Epoch numbers read, by the unit their magnitude gave (`seconds`, `milliseconds`).
     #[serde(default)]
     pub epoch_units: BTreeMap<String, usize>,
+    /// How each file was read, by file: `Zendesk CSV (delimiter `,`, encoding UTF-8)`,
+    /// `Intercom JSON`, `JSON lines`, `Parquet`.
+    #[serde(default)]
+    pub read_as: BTreeMap<String, String>,
 }
 
 fn utc() -> String {
@@ -164,6 +171,7 @@ pub struct Inputs<'a> {
     pub skipped: usize,
     pub issue_counts: BTreeMap<String, usize>,
     pub epoch_units: BTreeMap<String, usize>,
+    pub read_as: BTreeMap<String, String>,
     pub timezone: String,
     pub policy: &'a Policy,
     pub costs: Option<&'a roi::Costs>,
@@ -283,6 +291,7 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
             timezone: inputs.timezone,
             issue_counts: inputs.issue_counts,
             epoch_units: inputs.epoch_units,
+            read_as: inputs.read_as,
         },
         policy: inputs.policy.into(),
         intervals: proportions

@@ -12,10 +12,14 @@
 //! | `category`, `intent` | the gold category and intent |
 //! | `gold_docs` | knowledge-base documents that answer it (a list, or `;`-separated in CSV) |
 //! | `should_escalate` | whether a person had to handle it |
-//! | `agent_reply` | what the agent actually answered |
+//! | `agent_reply` | what the agent actually answered (for a conversation: else its first agent reply) |
+//! | `tags` | labels: `kb-<id>` names a gold document, else the first is the category |
 //!
 //! Columns are found by these names or common helpdesk-export names (`Ticket ID`, `Created time`,
-//! `Assignee`, ...), case-insensitively; `--map field=Column` overrides.
+//! `Assignee`, ...), case-insensitively; `--map field=Column` overrides. A conversation is judged
+//! on its first customer message (see [`super::conversation`]). CSV files are decoded and split
+//! as they come ([`super::sniff`]), and vendor exports are read by the vendor's names
+//! ([`super::exports`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,7 +27,9 @@ use std::path::Path;
 use polars::prelude::*;
 use serde_json::{Map, Value};
 
+use super::exports::Source;
 use super::sanity;
+use super::sniff::{self, Encoding};
 use super::times::{self, DurationUnit, EpochUnit, TimeError, Zone};
 use crate::error::{InputIssue, UserError};
 use crate::lines::Line;
@@ -109,6 +115,14 @@ const FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "first_response_hours",
+        &[
+            "first_response_hours",
+            "first response time (in hrs)",
+            "first response time in hours",
+        ],
+    ),
+    (
         "first_response_time",
         &[
             "first_response_time",
@@ -141,14 +155,22 @@ const FIELDS: &[(&str, &[&str])] = &[
         "agent_reply",
         &["agent_reply", "reply", "response", "agent response"],
     ),
+    // Labels: `kb-<id>` tags are gold documents, else the first is the category (see exports).
+    ("tags", &["tags"]),
 ];
 
-/// `--map field=Column,...` for replay files.
+/// `--map field=Column,...` for replay files, and how to read them (`--timezone`, `--source`,
+/// `--delimiter`, `--encoding`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplayMap {
     fields: HashMap<String, String>,
     /// The zone naive times are read in.
     zone: Zone,
+    /// Whose export it is (auto: sniffed per file).
+    source: Source,
+    /// CSV delimiter and encoding when given (else sniffed).
+    delimiter: Option<u8>,
+    encoding: Option<Encoding>,
 }
 
 impl ReplayMap {
@@ -156,8 +178,33 @@ impl ReplayMap {
         let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
         Ok(Self {
             fields: tickets::parse_field_map(spec, &known)?,
-            zone: Zone::Utc,
+            ..Self::default()
         })
+    }
+
+    /// Read files as `source`'s exports (auto: sniffed), CSV with this delimiter and encoding
+    /// (none: sniffed).
+    pub fn with_reading(
+        self,
+        source: Source,
+        delimiter: Option<u8>,
+        encoding: Option<Encoding>,
+    ) -> Self {
+        Self {
+            source,
+            delimiter,
+            encoding,
+            ..self
+        }
+    }
+
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The fields `--map` names, with their columns (or JSON keys).
+    pub fn mapped(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(f, c)| (f.as_str(), c.as_str()))
     }
 
     /// Read naive times in `zone`.
@@ -191,8 +238,11 @@ impl ReplayMap {
                     ))
                 })?;
                 out.push((field.to_string(), found));
-            } else if let Some(found) = tickets::header_aliases(field)
+            } else if let Some(found) = self
+                .source
+                .columns(field)
                 .iter()
+                .chain(tickets::header_aliases(field))
                 .chain(names.iter())
                 .find_map(|n| find(n))
             {
@@ -241,11 +291,48 @@ impl Kind {
 /// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
 /// one such issue, never held in memory (the file is then read line by line).
 pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
+    read_described(path, map, cap).map(|(rows, _)| rows)
+}
+
+/// [`read`], and how the file was read: "Zendesk CSV (delimiter `;`, encoding cp1251)",
+/// "Intercom JSON", "JSON lines", "Parquet".
+pub fn read_described(
+    path: &Path,
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
     let origin = path.display().to_string();
     if !path.is_file() {
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
     }
     let kind = Kind::of(path)?;
+    if kind == Kind::Csv {
+        return read_csv_export(path, map);
+    }
+    if kind == Kind::Jsonl
+        && let Some((rows, source)) = super::exports::read_json(path, map, cap)?
+    {
+        return Ok((rows, source.label().to_string()));
+    }
+    let described = |rows: Vec<ReplayRecord>| {
+        let what = if kind == Kind::Jsonl {
+            "JSON lines"
+        } else {
+            "Parquet"
+        };
+        (rows, what.to_string())
+    };
+    read_own(path, &origin, kind, map, cap).map(described)
+}
+
+/// A replay file in kbctl's own schema: JSON lines or Parquet.
+fn read_own(
+    path: &Path,
+    origin: &str,
+    kind: Kind,
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<Vec<ReplayRecord>> {
     if kind == Kind::Jsonl {
         let file = std::fs::File::open(path)
             .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
@@ -255,7 +342,7 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
             return read_jsonl_lines(path, map, cap);
         }
     }
-    match read_frame(path, kind, map) {
+    match read_frame(path, origin, kind, map, b',') {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
         // lines are reported where they are and the others replayed.
@@ -272,24 +359,80 @@ pub fn read_all(
     cap: u64,
 ) -> anyhow::Result<sanity::Checked> {
     let mut records = Vec::new();
+    let mut read_as = std::collections::BTreeMap::new();
     for path in paths {
-        records.extend(read(path, map, cap)?);
+        let (rows, how) = read_described(path, map, cap)?;
+        records.extend(rows);
+        read_as.insert(path.display().to_string(), how);
     }
-    Ok(sanity::check(records))
+    Ok(sanity::Checked {
+        read_as,
+        ..sanity::check(records)
+    })
+}
+
+/// A CSV file as it comes (see [`sniff`], [`super::exports`]): decoded to UTF-8 (a copy when it is
+/// not UTF-8 without a BOM), its delimiter found, its vendor sniffed from the header row, then
+/// read like any CSV replay. An error names the delimiter and encoding it was read with.
+fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
+    let origin = path.display().to_string();
+    let tried = || match map.encoding {
+        Some(e) => format!("encoding {e}"),
+        None => "encodings UTF-8 (BOM), UTF-16 (BOM), cp1251, cp1250".into(),
+    };
+    let sniffed = sniff::file(path, map.encoding, map.delimiter)
+        .map_err(|err| UserError::Invalid(format!("{origin}: cannot read ({}): {err}", tried())))?;
+    let headers: Vec<String> = csv::ReaderBuilder::new()
+        .delimiter(sniffed.delimiter)
+        .from_reader(sniffed.text.as_bytes())
+        .headers()
+        .map(|h| h.iter().map(String::from).collect())
+        .unwrap_or_default();
+    let source = super::exports::csv_source(map.source, &headers, &origin)?;
+    let map = &map
+        .clone()
+        .with_reading(source, map.delimiter, map.encoding);
+    let copy;
+    let file = if sniffed.rewritten() {
+        copy = tempfile::NamedTempFile::new()
+            .and_then(|mut f| std::io::Write::write_all(&mut f, sniffed.text.as_bytes()).map(|_| f))
+            .map_err(|err| {
+                UserError::Invalid(format!(
+                    "{origin}: cannot decode to a temporary file: {err}"
+                ))
+            })?;
+        copy.path()
+    } else {
+        path
+    };
+    let how = format!("{} ({})", source.label(), sniffed.describe());
+    match read_frame(file, &origin, Kind::Csv, map, sniffed.delimiter) {
+        Ok(rows) => Ok((rows, how)),
+        Err(err) => Err(UserError::Invalid(format!(
+            "{err:#} (read as {how}; set --source, --delimiter or --encoding if that is wrong)"
+        ))
+        .into()),
+    }
 }
 
 /// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
-fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
-    let origin = path.display().to_string();
+/// `origin` names the file in messages (`path` may be a decoded copy).
+fn read_frame(
+    path: &Path,
+    origin: &str,
+    kind: Kind,
+    map: &ReplayMap,
+    delimiter: u8,
+) -> anyhow::Result<Vec<ReplayRecord>> {
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
-    let mut frame = scan(path, kind).map_err(cannot)?;
+    let mut frame = scan(path, kind, delimiter).map_err(cannot)?;
     let columns: Vec<String> = frame
         .collect_schema()
         .map_err(cannot)?
         .iter_names()
         .map(|n| n.to_string())
         .collect();
-    let mapping = map.resolve(&columns, &origin)?;
+    let mapping = map.resolve(&columns, origin)?;
     let selected: Vec<Expr> = mapping.iter().map(|(_, c)| col(c.as_str())).collect();
     let df = frame.select(selected).collect().map_err(cannot)?;
     let mut values: Vec<Vec<Value>> = Vec::with_capacity(mapping.len());
@@ -311,12 +454,12 @@ fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<Re
                 }
             }
             let line = row + first_line;
-            from_object(object, &origin, line, &map.zone)
+            from_object(object, origin, line, &map.zone)
         })
         .collect())
 }
 
-fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
+fn scan(path: &Path, kind: Kind, delimiter: u8) -> PolarsResult<LazyFrame> {
     let path = PlRefPath::new(path.to_string_lossy().as_ref());
     match kind {
         Kind::Jsonl => LazyJsonLineReader::new(path)
@@ -324,6 +467,7 @@ fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
             .finish(),
         Kind::Csv => LazyCsvReader::new(path)
             .with_has_header(true)
+            .with_separator(delimiter)
             .with_infer_schema_length(Some(0))
             .finish(),
         Kind::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
@@ -388,12 +532,13 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Ve
 }
 
 /// One row, keyed by schema field, into a replay ticket.
-fn from_object(
+pub(super) fn from_object(
     mut object: Map<String, Value>,
     origin: &str,
     line: usize,
     zone: &Zone,
 ) -> ReplayRecord {
+    super::exports::adapt(&mut object);
     let issue = |message: String| InputIssue::new(origin, Some(line), message);
     let refused =
         |field: &str, err: TimeError| issue(format!("{field}: {err}")).with_kind(err.kind());
@@ -490,14 +635,23 @@ fn from_object(
     let intent = text(&mut object, "intent");
     let agent_reply = text(&mut object, "agent_reply");
     // What is left is the ticket itself: id, text or subject/body or messages, customer, channel.
+    let from_messages = ["text", "body"].iter().all(|f| {
+        object
+            .get(*f)
+            .is_none_or(|v| v.as_str().is_some_and(|s| s.trim().is_empty()))
+    });
     if let Some(Value::String(messages)) = object.get("messages") {
         // CSV and flat exports carry the conversation as a JSON string.
         let parsed: Value = serde_json::from_str(messages)
             .map_err(|err| issue(format!("messages: not a JSON list: {err}")))?;
         object.insert("messages".into(), parsed);
     }
-    let ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
+    let mut ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
         .map_err(issue)?;
+    let mut agent_reply = agent_reply;
+    if from_messages {
+        super::conversation::first_turn(&mut ticket, &mut agent_reply);
+    }
     Ok(ReplayTicket {
         ticket,
         language,
@@ -604,7 +758,9 @@ mod tests {
         assert_eq!(a.should_escalate, Some(false));
         assert_eq!(a.agent.as_deref(), Some("ann"));
         let b = rows[1].as_ref().unwrap();
-        assert_eq!(b.ticket.body, "Refund please");
+        // Replayed at the customer's first message; the agent's first reply is the reply.
+        assert_eq!(b.ticket.body, "Hi");
+        assert_eq!(b.agent_reply.as_deref(), Some("Hello"));
         assert_eq!(b.ticket.messages.len(), 3);
         assert_eq!(b.should_escalate, Some(true));
         assert!(b.gold_docs.is_empty());

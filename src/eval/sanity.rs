@@ -26,6 +26,9 @@ pub struct Checked {
     pub counts: BTreeMap<String, usize>,
     /// Epoch numbers read, by the unit their magnitude gave ("seconds", "milliseconds").
     pub epoch_units: BTreeMap<String, usize>,
+    /// How each file was read (vendor, delimiter, encoding), by file; filled by
+    /// `replay::read_all`.
+    pub read_as: BTreeMap<String, String>,
 }
 
 impl Checked {

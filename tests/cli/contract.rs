@@ -315,6 +315,19 @@ fn no_subcommand_panics_on_hostile_input() {
         (vec!["--index", idx, "search", "--eval", "junk.jsonl"], None),
         (vec!["--index", idx, "eval", "junk.jsonl"], None),
         (vec!["--index", idx, "eval", "junk.csv"], None),
+        (vec!["--index", idx, "eval", "junk.json"], None),
+        (
+            vec!["--index", idx, "eval", "junk.csv", "--encoding", "utf-16le"],
+            None,
+        ),
+        (
+            vec!["--index", idx, "eval", "junk.csv", "--source", "usedesk"],
+            None,
+        ),
+        (
+            vec!["--index", idx, "eval", "junk.json", "--source", "intercom"],
+            None,
+        ),
         (vec!["--index", idx, "eval", "empty.jsonl"], None),
         (vec!["--index", idx, "tune", "junk.jsonl"], None),
         (vec!["report", "junk.json"], None),

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::util::{ERROR, FAILED, SKIPPED, fixture_index, fixtures, kbctl, stderr};
 
+mod exports;
+
 fn replay() -> PathBuf {
     fixtures().join("eval/replay.jsonl")
 }

@@ -121,7 +121,7 @@ fn a_team_template_overrides_the_built_in_one() {
     ]);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        "Contained: 29.6%\n"
+        "Contained: 31.2%\n"
     );
 }
 
