@@ -10,13 +10,14 @@ use serde_json::{Value, json};
 use crate::util::{SKIPPED, SMALL_KB, fixture_index, fixtures, kbctl, stderr, write_files};
 
 /// Every schema file, each named by its `$id` under [`BASE`].
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "answer.schema.json",
     "classify.schema.json",
     "ticket-error.schema.json",
     "search-hit.schema.json",
     "eval-results.schema.json",
     "audit-row.schema.json",
+    "eval-error.schema.json",
     "tune.schema.json",
     "ingest-summary.schema.json",
 ];
@@ -390,13 +391,20 @@ fn search_rows_match_the_schema() {
     assert_invalid(s, &with(row, "/query", Value::Null), "a null query");
 }
 
-/// One eval run on the fixture replay: (results file, audit rows).
-fn eval_run() -> &'static (Value, Vec<Value>) {
-    static RUN: OnceLock<(Value, Vec<Value>)> = OnceLock::new();
+/// One eval run on the fixture replay: the results file, the audit rows and the misjudged tickets.
+struct EvalRun {
+    results: Value,
+    audit: Vec<Value>,
+    errors: Vec<Value>,
+}
+
+fn eval_run() -> &'static EvalRun {
+    static RUN: OnceLock<EvalRun> = OnceLock::new();
     RUN.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
         let results = out.path().join("results.json");
         let audit = out.path().join("tickets.jsonl");
+        let errors = out.path().join("errors.jsonl");
         let output = kbctl(fixture_index())
             .args(["--index", "idx", "--config"])
             .arg(fixtures().join("eval/kbctl.yaml"))
@@ -406,6 +414,8 @@ fn eval_run() -> &'static (Value, Vec<Value>) {
             .arg(&results)
             .arg("--tickets-out")
             .arg(&audit)
+            .arg("--errors")
+            .arg(&errors)
             .output()
             .unwrap();
         // Exit 1 would be a failed gate: the files are written either way.
@@ -414,14 +424,17 @@ fn eval_run() -> &'static (Value, Vec<Value>) {
             "{}",
             stderr(&output)
         );
-        let rows = lines(&std::fs::read(&audit).unwrap());
-        (read_json(&results), rows)
+        EvalRun {
+            results: read_json(&results),
+            audit: lines(&std::fs::read(&audit).unwrap()),
+            errors: lines(&std::fs::read(&errors).unwrap()),
+        }
     })
 }
 
 #[test]
 fn eval_results_match_the_schema() {
-    let (results, _) = eval_run();
+    let results = &eval_run().results;
     let s = "eval-results.schema.json";
     assert_valid(s, results);
     assert!(
@@ -432,6 +445,10 @@ fn eval_results_match_the_schema() {
         !results["gates"].as_array().unwrap().is_empty(),
         "gates checked"
     );
+    // The committed results files `kbctl report` tests read are of the same shape.
+    for name in ["results.json", "baseline.json"] {
+        assert_valid(s, &read_json(&fixtures().join("eval").join(name)));
+    }
 
     assert_invalid(s, &with(results, "/version", json!(2)), "another version");
     assert_invalid(
@@ -474,7 +491,7 @@ fn eval_results_match_the_schema() {
 
 #[test]
 fn audit_rows_match_the_schema() {
-    let (_, rows) = eval_run();
+    let rows = &eval_run().audit;
     assert_eq!(rows.len(), 24, "one row per replayed ticket");
     let s = "audit-row.schema.json";
     for row in rows {
@@ -489,6 +506,44 @@ fn audit_rows_match_the_schema() {
     );
     assert_invalid(s, &with(row, "/gold_rank", json!(1.5)), "a fractional rank");
     assert_invalid(s, &renamed(row, "/top_doc", "doc"), "a renamed field");
+    assert_invalid(
+        s,
+        &with(row, "/reasons", json!("low_confidence")),
+        "reasons joined",
+    );
+    assert_invalid(
+        s,
+        &with(row, "/verdict", json!("right")),
+        "an unknown verdict",
+    );
+    assert_invalid(
+        s,
+        &with(row, "/created_at", json!("2026-09-01T07:22:14Z")),
+        "created_at in another format",
+    );
+}
+
+#[test]
+fn misjudged_tickets_match_the_schema() {
+    let rows = &eval_run().errors;
+    assert!(!rows.is_empty(), "the fixture replay has misjudged tickets");
+    let s = "eval-error.schema.json";
+    for row in rows {
+        assert_valid(s, row);
+    }
+    let row = &rows[0];
+    assert_invalid(s, &without(row, "/error"), "no error");
+    assert_invalid(
+        s,
+        &with(row, "/error", json!("wrong")),
+        "an unknown error kind",
+    );
+    assert_invalid(
+        s,
+        &with(row, "/gold_docs", json!("a;b")),
+        "gold_docs joined",
+    );
+    assert_invalid(s, &renamed(row, "/text", "ticket"), "a renamed field");
 }
 
 #[test]
