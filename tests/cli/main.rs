@@ -9,6 +9,7 @@ mod ingest;
 mod readers;
 mod records;
 mod report;
+mod schemas;
 mod search;
 mod tickets;
 mod util;
