@@ -269,11 +269,14 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRe
         }
         let object = match serde_json::from_str::<Value>(&line) {
             Ok(Value::Object(o)) => o,
-            Ok(_) => {
+            Ok(other) => {
                 out.push(Err(InputIssue::new(
                     &origin,
                     Some(n),
-                    "expected a JSON object",
+                    format!(
+                        "expected a JSON object, found {}",
+                        tickets::describe(&other)
+                    ),
                 )));
                 continue;
             }
@@ -281,7 +284,7 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRe
                 out.push(Err(InputIssue::new(
                     &origin,
                     Some(n),
-                    format!("invalid JSON: {err}"),
+                    format!("invalid JSON: {}", tickets::json_error(&err)),
                 )));
                 continue;
             }
@@ -323,10 +326,14 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => parse_rfc3339(s.trim()).map(Some).ok_or_else(|| {
                 issue(format!(
-                    "{field}: `{s}` is not an RFC 3339 time (2026-09-01T07:22:14Z)"
+                    "{field}: {} is not an RFC 3339 time (2026-09-01T07:22:14Z)",
+                    tickets::describe(&Value::String(s.clone()))
                 ))
             }),
-            Some(other) => Err(issue(format!("{field}: `{other}` is not a time"))),
+            Some(other) => Err(issue(format!(
+                "{field}: expected a time, found {}",
+                tickets::describe(&other)
+            ))),
         }
     };
     let created = time(&mut object, "created_at")?;
@@ -349,7 +356,12 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect(),
-        Some(other) => return Err(issue(format!("gold_docs: `{other}` is not a list"))),
+        Some(other) => {
+            return Err(issue(format!(
+                "gold_docs: expected a list, found {}",
+                tickets::describe(&other)
+            )));
+        }
     };
     let should_escalate = match object.remove("should_escalate") {
         None | Some(Value::Null) => None,
@@ -361,13 +373,15 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
             "false" | "no" | "n" | "0" | "f" => Some(false),
             _ => {
                 return Err(issue(format!(
-                    "should_escalate: `{s}` is not true or false"
+                    "should_escalate: expected true or false, found {}",
+                    tickets::describe(&Value::String(s))
                 )));
             }
         },
         Some(other) => {
             return Err(issue(format!(
-                "should_escalate: `{other}` is not a boolean"
+                "should_escalate: expected a boolean, found {}",
+                tickets::describe(&other)
             )));
         }
     };
@@ -379,8 +393,12 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
     // What is left is the ticket itself: id, text or subject/body or messages, customer, channel.
     if let Some(Value::String(messages)) = object.get("messages") {
         // CSV and flat exports carry the conversation as a JSON string.
-        let parsed: Value = serde_json::from_str(messages)
-            .map_err(|err| issue(format!("messages: not a JSON list: {err}")))?;
+        let parsed: Value = serde_json::from_str(messages).map_err(|err| {
+            issue(format!(
+                "messages: not a JSON list: {}",
+                tickets::json_error(&err)
+            ))
+        })?;
         object.insert("messages".into(), parsed);
     }
     let ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
