@@ -119,6 +119,7 @@ fn measure(
         batch_size: 1,
         history: None,
         reply_similarity: 0.6,
+        max_doc_bytes: 20_000_000,
     };
     let extra: Vec<_> = profile.views.iter().map(info).collect();
     ingest(
@@ -170,6 +171,7 @@ fn measure(
         InputFormat::Jsonl,
         "bench",
         &map,
+        kbctl::config::InputConfig::default().max_record_bytes,
     )
     .collect();
     let mut latencies = Vec::new();
@@ -191,6 +193,7 @@ fn measure(
             InputFormat::Jsonl,
             "bench",
             &map,
+            kbctl::config::InputConfig::default().max_record_bytes,
         );
         let t = Instant::now();
         let (n, _) = stream::run(records, first, workers - 1, &extra, false, |_| Ok(()))?;

@@ -148,6 +148,7 @@ fn run(
         batch_size: 1,
         history: None,
         reply_similarity: 0.6,
+        max_doc_bytes: 20_000_000,
     };
     let start = Instant::now();
     let summary = ingest(

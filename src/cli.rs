@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(after_help = "Examples:\n  \
     kbctl ingest fixtures/kb\n  \
     kbctl search \"Где мой заказ?\" --explain\n  \
-    kbctl doctor")]
+    kbctl doctor\n\n\
+    Exit codes: 0 success; 1 a gate, baseline comparison or doctor check failed;\n\
+    2 usage, configuration, input or internal error; 3 some input records were skipped.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -64,6 +66,24 @@ pub enum Command {
     Tune(TuneArgs),
     /// A manager's report (HTML with charts, or Markdown) from eval results.
     Report(ReportArgs),
+    /// Shell completions on stdout, e.g. `kbctl completions bash > ~/.local/share/bash-completion/completions/kbctl`.
+    Completions(CompletionsArgs),
+    /// The manual page (roff) on stdout, or one page per subcommand with `--dir`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write kbctl.1 and kbctl-SUBCOMMAND.1 into this folder instead of printing kbctl.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `kbctl eval`
@@ -84,6 +104,9 @@ pub struct EvalArgs {
     /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
@@ -133,6 +156,9 @@ pub struct TuneArgs {
     /// Columns for replay fields, as for `kbctl eval`.
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
+    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw), as for `kbctl eval`.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
     /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
     /// replaying the same history again costs no model call.
     #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]

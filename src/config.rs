@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
 
+mod bounds;
+pub use bounds::{BOUNDS, Bound, MAX_THREADS, Range, bounds_table, check_flag};
+
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_CONFIG_FILE: &str = "kbctl.yaml";
 /// The index directory when neither a flag nor the config names one.
@@ -33,6 +36,7 @@ pub struct Config {
     pub views: Option<Vec<String>>,
     pub retrieval: RetrievalConfig,
     pub ingest: IngestConfig,
+    pub input: InputConfig,
     pub policy: Policy,
     pub templates: Templates,
     /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
@@ -313,6 +317,8 @@ pub struct IngestConfig {
     /// least this (on the fixture replay 0.6 matched 96 of 240 replies, 98% to the agent's
     /// document; 0.5 matched 155 at 93%, 0.65 71 at 100%: docs/measurements.md).
     pub reply_similarity: f32,
+    /// A knowledge-base file larger than this many bytes is reported and not read.
+    pub max_doc_bytes: u64,
 }
 
 impl Default for IngestConfig {
@@ -321,6 +327,24 @@ impl Default for IngestConfig {
             chunk_chars: 1200,
             batch_size: 1,
             reply_similarity: 0.6,
+            max_doc_bytes: 20_000_000,
+        }
+    }
+}
+
+/// Limits on what `answer`, `classify`, `eval` and history ingests read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// A ticket record (a JSONL or text line, a whole-document ticket) larger than this many
+    /// bytes is reported in its place and not read (`crate::lines::CAP_KEY`).
+    pub max_record_bytes: u64,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        Self {
+            max_record_bytes: 16_000_000,
         }
     }
 }
@@ -330,91 +354,51 @@ impl Config {
     pub fn parse(text: &str, origin: &Path) -> Result<Self, UserError> {
         let config: Config = crate::yaml::from_str(text).map_err(|err| {
             let at = err.line.map(|l| format!(":{l}")).unwrap_or_default();
-            UserError::Invalid(format!("{}{at}: {}", origin.display(), err.message))
+            // "threads: invalid value: integer `-2`, expected usize": add the allowed range.
+            let range = err
+                .message
+                .split_once(": ")
+                .and_then(|(key, _)| Bound::find(&key.split('.').collect::<Vec<_>>()))
+                .map(|b| format!(" (allowed: {})", b.range_text()))
+                .unwrap_or_default();
+            UserError::Invalid(format!("{}{at}: {}{range}", origin.display(), err.message))
         })?;
         config.validate(origin)?;
         Ok(config)
     }
 
     fn validate(&self, origin: &Path) -> Result<(), UserError> {
-        let bad = |key: &str, why: &str| {
+        let bad = |message: String| {
             Err(UserError::Invalid(format!(
-                "{}: `{key}` {why}",
+                "{}: {message}",
                 origin.display()
             )))
         };
-        let r = &self.retrieval;
-        if !(r.rrf_k > 0.0 && r.rrf_k.is_finite()) {
-            return bad("retrieval.rrf_k", "must be a positive number");
-        }
-        if !(0.0..=20.0).contains(&r.bm25_weight) {
-            return bad("retrieval.bm25_weight", "must be between 0 and 20");
-        }
-        if !(0.0..=1.0).contains(&r.vector_weight) {
-            return bad("retrieval.vector_weight", "must be between 0 and 1");
-        }
-        if r.candidates == 0 {
-            return bad("retrieval.candidates", "must be at least 1");
-        }
-        if self.ingest.chunk_chars < 200 {
-            return bad("ingest.chunk_chars", "must be at least 200");
-        }
-        if !(0.0..=1.0).contains(&self.ingest.reply_similarity) {
-            return bad("ingest.reply_similarity", "must be between 0 and 1");
-        }
-        if self.ingest.batch_size == 0 {
-            return bad("ingest.batch_size", "must be at least 1");
-        }
-        if self.threads == Some(0) {
-            return bad("threads", "must be at least 1");
-        }
-        let p = &self.policy;
-        for (key, value) in [
-            ("policy.auto_threshold", p.auto_threshold),
-            ("policy.draft_threshold", p.draft_threshold),
-        ] {
-            if !(0.0..=1.0).contains(&value) {
-                return bad(key, "must be between 0 and 1");
+        // Every number the file can hold, by its path, against the range table.
+        let numbers = crate::yaml::numbers(self)
+            .map_err(|err| UserError::Invalid(format!("{}: {}", origin.display(), err.message)))?;
+        for (path, value) in &numbers {
+            if let Some(bound) = Bound::find(path)
+                && let Err(message) = bound.check_path(path, *value)
+            {
+                return bad(message);
             }
         }
-        for (key, value) in [
-            ("policy.unknown_topic_share", p.unknown_topic_share),
-            ("policy.min_known_share", p.min_known_share),
+        let g = &self.gates;
+        for (block, metrics) in [
+            ("gates.min", g.min.keys()),
+            ("gates.max", g.max.keys()),
+            ("gates.tolerances", g.tolerances.keys()),
         ] {
-            if !(0.0..=1.0).contains(&value) {
-                return bad(key, "must be between 0 and 1");
-            }
-        }
-        // On the absolute scale of linear fusion, whatever fusion ranks.
-        if !(0.0..=1.0).contains(&p.no_match_score) {
-            return bad("policy.no_match_score", "must be between 0 and 1");
-        }
-        if p.draft_threshold > p.auto_threshold {
-            return bad(
-                "policy.draft_threshold",
-                "must not exceed policy.auto_threshold",
-            );
-        }
-        for (key, value) in [
-            ("policy.escalate_sentiment", p.escalate_sentiment),
-            ("policy.draft_sentiment", p.draft_sentiment),
-        ] {
-            if !(-1.0..=1.0).contains(&value) {
-                return bad(key, "must be between -1 and 1");
-            }
-        }
-        for (name, c) in &p.categories {
-            for (what, value) in [
-                ("auto_threshold", c.auto_threshold),
-                ("draft_threshold", c.draft_threshold),
-            ] {
-                if value.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
-                    return bad(
-                        &format!("policy.categories.{name}.{what}"),
-                        "must be between 0 and 1",
-                    );
+            for metric in metrics {
+                if let Err(err) = crate::eval::gates::known(metric) {
+                    return bad(format!("{block}.{metric}: {err}"));
                 }
             }
+        }
+        let p = &self.policy;
+        if p.draft_threshold > p.auto_threshold {
+            return bad("`policy.draft_threshold` must not exceed policy.auto_threshold".into());
         }
         Ok(())
     }
@@ -431,11 +415,44 @@ impl Config {
                 default
             }
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|err| UserError::Invalid(format!("{}: {err}", path.display())))
-            .with_context(|| "reading the configuration")?;
+        let text = read_config(&path).with_context(|| "reading the configuration")?;
         Ok((Self::parse(&text, &path)?, Some(path)))
     }
+}
+
+/// The largest configuration file read: a kbctl.yaml is a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// A config file's text: a regular file (not a FIFO, a device or a folder, which could be read
+/// forever), at most [`MAX_CONFIG_BYTES`], UTF-8.
+fn read_config(path: &Path) -> Result<String, UserError> {
+    use std::io::Read;
+    let fail = |why: String| UserError::Invalid(format!("{}: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|err| fail(err.to_string()))?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(fail(format!("{kind}: give the path of a kbctl.yaml file")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|err| fail(err.to_string()))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(fail(format!(
+            "larger than {} KiB: not a kbctl configuration",
+            MAX_CONFIG_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        fail(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            err.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Settings resolved from flags, environment, config file and defaults, in that order.
@@ -468,18 +485,17 @@ impl Settings {
             .or_else(|| config.index.clone())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR));
         let embedder = global.embedder.clone().or_else(|| config.embedder.clone());
-        let threads = global
-            .threads
-            .or(config.threads)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = global.threads.or(config.threads).unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        });
         let profile = match &global.profile {
             Some(name) => Profile::parse(name).ok_or_else(|| {
                 UserError::Invalid(format!("--profile {name}: use accurate or fast"))
             })?,
             None => config.profile.unwrap_or_default(),
         };
-        if threads == 0 {
-            return Err(UserError::Invalid("--threads must be at least 1".into()).into());
+        if let Some(n) = global.threads {
+            check_flag("--threads", "threads", n as f64)?;
         }
         Ok(Self {
             config,
@@ -574,6 +590,191 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("calibraton"), "{err}");
+    }
+
+    fn refused(text: &str) -> String {
+        Config::parse(text, Path::new("kbctl.yaml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn values_above_a_range_are_refused_with_key_value_and_range() {
+        assert_eq!(
+            refused("retrieval:\n  candidates: 1000000000000\n"),
+            "kbctl.yaml: retrieval.candidates = 1000000000000 is out of range 1..=10000"
+        );
+        assert_eq!(
+            refused("threads: 100000\n"),
+            "kbctl.yaml: threads = 100000 is out of range 1..=256"
+        );
+        assert_eq!(
+            refused(
+                "costs:\n  tickets_per_month: 1\n  cost_per_human_ticket: 1\n  implementation_cost: 1\n  horizon_months: 100000\n"
+            ),
+            "kbctl.yaml: costs.horizon_months = 100000 is out of range 1..=600"
+        );
+        assert!(
+            refused("ingest:\n  chunk_chars: 10000000\n")
+                .contains("ingest.chunk_chars = 10000000 is out of range 200..=100000")
+        );
+        assert!(refused("ingest:\n  batch_size: 100000\n").contains("ingest.batch_size"));
+        assert!(
+            refused("policy:\n  calibration:\n    margin: 1e9\n")
+                .contains("policy.calibration.margin = 1e9 is out of range -1000..=1000")
+        );
+    }
+
+    #[test]
+    fn negative_values_are_refused() {
+        let costs = |key: &str| {
+            let mut text = String::from("costs:\n");
+            for (k, v) in [
+                ("tickets_per_month", "1000"),
+                ("cost_per_human_ticket", "100"),
+                ("implementation_cost", "1000"),
+            ] {
+                if k != key {
+                    text.push_str(&format!("  {k}: {v}\n"));
+                }
+            }
+            text + &format!("  {key}: -5\n")
+        };
+        for key in [
+            "tickets_per_month",
+            "cost_per_human_ticket",
+            "cost_per_wrong_answer",
+            "implementation_cost",
+            "monthly_running_cost",
+        ] {
+            let err = refused(&costs(key));
+            assert!(
+                err.contains(&format!("costs.{key} = -5 is out of range 0..=1e")),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            refused("gates:\n  tolerance: -0.1\n"),
+            "kbctl.yaml: gates.tolerance = -0.1 is out of range 0..=1e15"
+        );
+        assert!(
+            refused("gates:\n  tolerances:\n    accuracy: -1\n")
+                .contains("gates.tolerances.accuracy = -1")
+        );
+        assert!(
+            refused("policy:\n  calibration:\n    intent: -1\n")
+                .contains("policy.calibration.intent = -1 is out of range 0..=100")
+        );
+        // A negative whole number does not even parse; the message still gives the range.
+        let err = refused("threads: -2\n");
+        assert!(err.contains("threads") && err.contains("1..=256"), "{err}");
+    }
+
+    #[test]
+    fn nan_and_infinity_are_refused() {
+        for (text, key) in [
+            (
+                "policy:\n  auto_threshold: .nan\n",
+                "policy.auto_threshold = NaN",
+            ),
+            ("retrieval:\n  rrf_k: .inf\n", "retrieval.rrf_k = inf"),
+            (
+                "gates:\n  min:\n    accuracy: .nan\n",
+                "gates.min.accuracy = NaN",
+            ),
+            ("gates:\n  tolerance: .nan\n", "gates.tolerance = NaN"),
+            (
+                "policy:\n  calibration:\n    intercept: -.inf\n",
+                "policy.calibration.intercept = -inf",
+            ),
+            (
+                "policy:\n  categories:\n    billing:\n      draft_threshold: .nan\n",
+                "policy.categories.billing.draft_threshold = NaN",
+            ),
+            (
+                "costs:\n  tickets_per_month: .nan\n  cost_per_human_ticket: 1\n  implementation_cost: 1\n",
+                "costs.tickets_per_month = NaN",
+            ),
+        ] {
+            let err = refused(text);
+            assert!(
+                err.contains(key) && err.contains("out of range"),
+                "{text}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_gate_is_bounded_by_its_metric_and_its_name_is_checked_on_load() {
+        let err = refused("gates:\n  min:\n    accuracy: 95\n");
+        assert!(
+            err.contains("gates.min.accuracy = 95 is out of range 0..=1"),
+            "{err}"
+        );
+        assert!(
+            Config::parse(
+                "gates:\n  max:\n    frt_median_after_s: 3600\n",
+                Path::new("k.yaml")
+            )
+            .is_ok()
+        );
+        let err = refused("gates:\n  min:\n    contaiment: 0.5\n");
+        assert!(
+            err.contains(
+                "gates.min.contaiment: unknown metric `contaiment`, did you mean `containment`?"
+            ),
+            "{err}"
+        );
+        let err = refused("gates:\n  tolerances:\n    acuracy: 0.01\n");
+        assert!(err.contains("did you mean `accuracy`?"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_suggests_the_closest_one() {
+        let err = refused("retrieval:\n  fuson: rrf\n");
+        assert!(
+            err.contains("unknown field `fuson`, did you mean `fusion`?"),
+            "{err}"
+        );
+        let err = refused("polcy:\n  auto_threshold: 0.9\n");
+        assert!(err.contains("did you mean `policy`?"), "{err}");
+        let err = refused("retrieval:\n  fusion: rff\n");
+        assert!(err.contains("did you mean `rrf`?"), "{err}");
+    }
+
+    #[test]
+    fn a_config_that_is_not_a_regular_file_is_refused_without_reading_it() {
+        let err = Config::load(Some(Path::new("/dev/zero"))).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("/dev/zero: not a regular file"), "{msg}");
+        assert!(crate::error::is_user_error(&err));
+        let dir = tempfile::tempdir().unwrap();
+        let msg = format!("{:#}", Config::load(Some(dir.path())).unwrap_err());
+        assert!(msg.contains("a directory"), "{msg}");
+    }
+
+    #[test]
+    fn a_config_larger_than_the_cap_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kbctl.yaml");
+        let line = "# padding padding padding padding padding padding padding padding\n";
+        std::fs::write(
+            &path,
+            line.repeat(MAX_CONFIG_BYTES as usize / line.len() + 1),
+        )
+        .unwrap();
+        let msg = format!("{:#}", Config::load(Some(&path)).unwrap_err());
+        assert!(msg.contains("larger than 1024 KiB"), "{msg}");
+    }
+
+    #[test]
+    fn deeply_nested_config_is_refused_before_parsing() {
+        let block = "policy:\n  triggers:\n    ".to_string() + &"- ".repeat(100_000) + "x\n";
+        let flow = "policy: ".to_string() + &"[".repeat(100_000);
+        for text in [block, flow] {
+            let err = refused(&text);
+            assert!(err.contains("nested more than 64 levels"), "{err}");
+        }
     }
 
     #[test]

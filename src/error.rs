@@ -1,10 +1,10 @@
-//! Error kinds that decide the exit code: user mistakes (1) versus internal failures (2).
+//! Error kinds: user mistakes (input, configuration, environment) versus internal failures; both exit 2 (see `exit`), the message says which.
 
 use std::path::PathBuf;
 
-/// A failure caused by the user's input or environment, reported with exit code 1.
+/// A failure caused by the user's input or environment (exit code 2, reported as `error`).
 ///
-/// Everything else that bubbles up as an `anyhow::Error` is an internal error (exit code 2).
+/// Everything else that bubbles up as an `anyhow::Error` is an internal error (exit code 2, reported as `internal error`).
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
     /// A file or option the user gave is wrong; the message says which and why.
@@ -34,6 +34,10 @@ pub struct InputIssue {
     /// 1-based line number where the problem is, when there is one.
     pub line: Option<usize>,
     pub message: String,
+    /// What kind of problem, for counting (`duplicate_id`, `impossible_time`, ...); `None` is a
+    /// row that could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
 }
 
 impl std::fmt::Display for InputIssue {
@@ -51,7 +55,14 @@ impl InputIssue {
             path: path.into(),
             line,
             message: message.into(),
+            kind: None,
         }
+    }
+
+    /// The same issue, counted as `kind`.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = Some(kind);
+        self
     }
 
     /// A CSV record that could not be read, at its line, with a plain message for a row whose
@@ -86,8 +97,18 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// True when the failure is the user's to fix (exit code 1) rather than an internal error.
+/// True when the failure is the user's to fix rather than an internal error.
+/// Files that are missing, unreadable or unwritable, and a full or read-only disk, are the
+/// environment's, not kbctl's: they count as the user's even without a [`UserError`].
 pub fn is_user_error(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|cause| cause.downcast_ref::<UserError>().is_some())
+    use std::io::ErrorKind::*;
+    err.chain().any(|cause| {
+        cause.downcast_ref::<UserError>().is_some()
+            || cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+                matches!(
+                    io.kind(),
+                    NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull | AlreadyExists
+                )
+            })
+    })
 }

@@ -24,15 +24,37 @@ impl Lang {
         }
     }
 
-    /// Parse an ISO 639-1 code or a common name; anything else is `None`.
+    /// Every name [`Lang::parse`] accepts besides the empty one: ISO 639-1 and 639-2 codes,
+    /// regional tags, and the language's English and native names.
+    pub const NAMES: &[(&str, Lang)] = &[
+        ("en", Lang::En),
+        ("eng", Lang::En),
+        ("english", Lang::En),
+        ("en-us", Lang::En),
+        ("en-gb", Lang::En),
+        ("ru", Lang::Ru),
+        ("rus", Lang::Ru),
+        ("russian", Lang::Ru),
+        ("русский", Lang::Ru),
+        ("ru-ru", Lang::Ru),
+        ("pl", Lang::Pl),
+        ("pol", Lang::Pl),
+        ("polish", Lang::Pl),
+        ("polski", Lang::Pl),
+        ("pl-pl", Lang::Pl),
+        ("und", Lang::Und),
+    ];
+
+    /// Parse a code or a name from [`Lang::NAMES`], in any case; anything else is `None`.
     pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "en" | "eng" | "english" | "en-us" | "en-gb" => Some(Lang::En),
-            "ru" | "rus" | "russian" | "ru-ru" => Some(Lang::Ru),
-            "pl" | "pol" | "polish" | "pl-pl" => Some(Lang::Pl),
-            "und" | "" => Some(Lang::Und),
-            _ => None,
+        let code = code.trim().to_lowercase();
+        if code.is_empty() {
+            return Some(Lang::Und);
         }
+        Self::NAMES
+            .iter()
+            .find(|(name, _)| *name == code)
+            .map(|(_, lang)| *lang)
     }
 
     /// The language whose analysis a text in `self` gets (unknown text is analysed as English).
@@ -246,5 +268,9 @@ mod tests {
         assert_eq!(Lang::parse("PL"), Some(Lang::Pl));
         assert_eq!(Lang::parse("russian"), Some(Lang::Ru));
         assert_eq!(Lang::parse("de"), None);
+        assert_eq!(Lang::parse("English"), Some(Lang::En));
+        assert_eq!(Lang::parse("Русский"), Some(Lang::Ru));
+        assert_eq!(Lang::parse("Polski"), Some(Lang::Pl));
+        assert_eq!(Lang::parse(" "), Some(Lang::Und));
     }
 }

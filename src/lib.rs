@@ -12,12 +12,15 @@ pub mod csvrows;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod exit;
 pub mod index;
 pub mod lang;
+pub mod lines;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod suggest;
 pub mod text;
 pub mod tickets;
 pub mod yaml;
@@ -28,32 +31,37 @@ use cli::{Cli, Command};
 use config::Settings;
 
 /// Run a parsed command line; `Ok` carries the exit code for outcomes that are not errors
-/// (0 success, 1 "done, but something needs the user's attention").
+/// (see [`exit`]: 0 success, 1 a failed verdict, 3 skipped records).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = Settings::resolve(&cli.global)?;
+    // Settings are resolved only by the commands that use them: `init`, `report`, `completions`
+    // and `man` work before set-up and beside a broken kbctl.yaml.
+    let settings = || Settings::resolve(&cli.global);
     match &cli.command {
-        Command::Ingest(args) => cmd::ingest::run(&settings, args),
-        Command::Search(args) => cmd::search::run(&settings, args),
-        Command::Answer(args) => cmd::answer::run(&settings, args, pipeline::Task::Answer),
-        Command::Classify(args) => cmd::answer::run(&settings, args, pipeline::Task::Classify),
+        Command::Ingest(args) => cmd::ingest::run(&settings()?, args),
+        Command::Search(args) => cmd::search::run(&settings()?, args),
+        Command::Answer(args) => cmd::answer::run(&settings()?, args, pipeline::Task::Answer),
+        Command::Classify(args) => cmd::answer::run(&settings()?, args, pipeline::Task::Classify),
         Command::Init(args) => cmd::init::run(args),
-        Command::Doctor(args) => cmd::doctor::run(&settings, args),
-        Command::Eval(args) => cmd::eval::run(&settings, args),
-        Command::Tune(args) => cmd::tune::run(&settings, args),
+        Command::Doctor(args) => cmd::doctor::run(&settings()?, args),
+        Command::Eval(args) => cmd::eval::run(&settings()?, args),
+        Command::Tune(args) => cmd::tune::run(&settings()?, args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Completions(args) => cmd::shell::completions(args),
+        Command::Man(args) => cmd::shell::man(args),
     }
 }
 
 /// Print an error on stderr and choose the exit code: a broken pipe exits quietly with 0,
-/// a user error with 1, anything else with 2.
+/// anything else with [`exit::ERROR`] (the run could not be judged). Internal errors say so,
+/// so a user can tell a bug from a mistake in their input.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
     if error::is_broken_pipe(err) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("kbctl: error: {err:#}");
     if error::is_user_error(err) {
-        ExitCode::from(1)
+        eprintln!("kbctl: error: {err:#}");
     } else {
-        ExitCode::from(2)
+        eprintln!("kbctl: internal error: {err:#}");
     }
+    ExitCode::from(exit::ERROR)
 }

@@ -6,6 +6,7 @@ use std::io::BufRead;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{InputIssue, UserError};
+use crate::lines::Line;
 
 /// One ticket as kbctl sees it, whatever format it came in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -415,20 +416,27 @@ impl ColumnMap {
 pub type Record = Result<Ticket, InputIssue>;
 
 /// Stream tickets from `reader`; `origin` names the input in messages ("-" for stdin).
-/// Records come out as they are read, so `tail -f` input is answered line by line.
+/// Records come out as they are read, so `tail -f` input is answered line by line. A record
+/// (line or document) over `cap` bytes is an issue in its place, never held in memory.
 pub fn read<'a>(
     reader: Box<dyn BufRead + Send + 'a>,
     format: InputFormat,
     origin: &'a str,
     map: &'a ColumnMap,
+    cap: u64,
 ) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
     let issue = move |line: usize, message: String| InputIssue::new(origin, Some(line), message);
     match format {
         InputFormat::Csv => read_csv(reader, origin, map),
         InputFormat::Document => {
-            let mut reader = reader;
+            let mut reader = std::io::Read::take(reader, cap.saturating_add(1));
             let mut text = String::new();
             let record = match std::io::Read::read_to_string(&mut reader, &mut text) {
+                Ok(n) if n as u64 > cap => {
+                    let rest = std::io::copy(&mut reader.into_inner(), &mut std::io::sink());
+                    let bytes = n as u64 + rest.unwrap_or(0);
+                    Err(issue(1, crate::lines::too_long(bytes, cap)))
+                }
                 Ok(_) if !text.trim().is_empty() => Ok(Ticket {
                     id: origin.to_string(),
                     subject: None,
@@ -444,13 +452,20 @@ pub fn read<'a>(
             Box::new(std::iter::once(record))
         }
         InputFormat::Auto | InputFormat::Jsonl | InputFormat::Text => Box::new(
-            reader
-                .lines()
+            crate::lines::bounded(reader, cap)
                 .enumerate()
-                .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+                .filter(|(_, line)| {
+                    line.as_ref()
+                        .map_or(true, |l| !matches!(l, Line::Text(t) if t.trim().is_empty()))
+                })
                 .map(move |(i, line)| {
                     let n = i + 1;
-                    let line = line.map_err(|err| issue(n, format!("cannot read: {err}")))?;
+                    let line = match line.map_err(|err| issue(n, format!("cannot read: {err}")))? {
+                        Line::Text(text) => text,
+                        Line::TooLong { bytes } => {
+                            return Err(issue(n, crate::lines::too_long(bytes, cap)));
+                        }
+                    };
                     let fallback = format!("{origin}:{n}");
                     let as_json = format == InputFormat::Jsonl
                         || (format == InputFormat::Auto && looks_like_json(&line));
@@ -547,8 +562,37 @@ mod tests {
             format,
             "in",
             map,
+            1_000,
         )
         .collect()
+    }
+
+    #[test]
+    fn a_record_over_the_cap_is_one_located_issue_and_the_rest_is_read() {
+        let map = ColumnMap::default();
+        let huge = format!("{{\"id\": \"big\", \"text\": \"{}\"}}", "a".repeat(5_000));
+        let text =
+            format!("{{\"id\": \"A\", \"text\": \"first\"}}\n{huge}\n{{\"text\": \"last\"}}\n");
+        for format in [InputFormat::Auto, InputFormat::Jsonl] {
+            let got = collect(&text, format, &map);
+            assert_eq!(got.len(), 3);
+            assert_eq!(got[0].as_ref().unwrap().id, "A");
+            let err = got[1].as_ref().unwrap_err().to_string();
+            assert!(
+                err.contains("in:2")
+                    && err.contains(&format!("{} bytes", huge.len()))
+                    && err.contains(crate::lines::CAP_KEY),
+                "{err}"
+            );
+            assert_eq!(got[2].as_ref().unwrap().body, "last");
+        }
+        let doc = collect(&"word ".repeat(300), InputFormat::Document, &map);
+        let err = doc[0].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("1500 bytes") && err.contains("1000-byte"),
+            "{err}"
+        );
+        assert!(collect("short", InputFormat::Document, &map)[0].is_ok());
     }
 
     #[test]

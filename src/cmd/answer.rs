@@ -53,11 +53,14 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
         }
         v
     };
+    let cap = settings.config.input.max_record_bytes;
     let origins: Vec<String> = inputs.iter().map(|(o, ..)| o.clone()).collect();
     let records = inputs
         .into_iter()
         .zip(origins.iter())
-        .flat_map(|((_, fmt, reader), origin)| tickets::read(reader, fmt, origin.as_str(), &map));
+        .flat_map(|((_, fmt, reader), origin)| {
+            tickets::read(reader, fmt, origin.as_str(), &map, cap)
+        });
 
     let mut out = std::io::stdout().lock();
     let mut written = 0usize;
@@ -109,11 +112,14 @@ pub fn run(settings: &Settings, args: &TicketArgs, task: Task) -> anyhow::Result
     if !settings.quiet && bad > 0 {
         eprintln!("kbctl: {bad} of {total} input records could not be read (reported in place)");
     }
-    Ok(if bad > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if args.fail_fast && bad > 0 {
+        // The rest of the input was not read: the run cannot be judged (exit 2, not 3).
+        return Err(crate::error::UserError::Invalid(
+            "stopped at the first bad record (--fail-fast)".into(),
+        )
+        .into());
+    }
+    Ok(crate::exit::outcome(false, bad > 0))
 }
 
 fn write_record(out: &mut impl Write, item: &Result<Outcome, InputIssue>) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@ use crate::cli::{DoctorArgs, SummaryFormat, TableFormat};
 use crate::config::Settings;
 use crate::embed::{self, runtime};
 use crate::index::Store;
+use crate::index::bm25::Bm25;
 use crate::index::store::{self, EmbedderInfo};
 use crate::output::Table;
 
@@ -134,8 +135,8 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     }
 
     let store = Store::new(&settings.index);
-    match store.current() {
-        Ok(Some(dir)) => match store::read_manifest(&dir) {
+    match store.lease() {
+        Ok(Some(lease)) => match store::read_manifest(lease.dir()) {
             Ok(m) => {
                 let compat = embed::resolve(
                     &settings.embedder.clone().unwrap_or(m.embedder.id.clone()),
@@ -164,7 +165,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
                     m.embedder.dim,
                     m.schema_version
                 );
-                match compat {
+                match compat.and_then(|()| readable(lease).map_err(|e| format!("{e:#}"))) {
                     Ok(()) => checks.push(check("index", Status::Ok, summary)),
                     Err(why) => {
                         checks.push(check("index", Status::Fail, format!("{summary}\n{why}")))
@@ -208,11 +209,16 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     }
     .write(format, &mut out)?;
     out.flush()?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::exit::outcome(failed, false))
+}
+
+/// Open the generation the way `search` does: every file read and checked against the
+/// manifest, the BM25 index opened (without writing to it) and queried.
+fn readable(lease: store::ReadLease) -> anyhow::Result<()> {
+    let generation = store::read_leased(lease)?;
+    let mut bm25 = Bm25::open(&generation.dir.join(store::TANTIVY_DIR))?;
+    bm25.search("doctor", 1)?;
+    Ok(())
 }
 
 /// One line per further view: the profile's views the index holds and whose model is

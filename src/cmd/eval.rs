@@ -37,6 +37,11 @@ pub fn vector_cache(
 pub struct Replayed {
     pub judged: Vec<Judged>,
     pub issues: Vec<String>,
+    /// Rows left out, issues by kind, epoch numbers by unit, and the zone of naive times.
+    pub skipped: usize,
+    pub issue_counts: std::collections::BTreeMap<String, usize>,
+    pub epoch_units: std::collections::BTreeMap<String, usize>,
+    pub timezone: String,
     pub gap_vectors: Vec<(usize, Vec<f32>)>,
     pub wall_s: f64,
     pub files: Vec<String>,
@@ -47,29 +52,26 @@ pub fn replay(
     settings: &Settings,
     files: &[std::path::PathBuf],
     map: Option<&str>,
+    timezone: &str,
     cache: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Replayed> {
     let settings = &Settings {
         vector_cache: cache,
         ..settings.clone()
     };
+    let zone = crate::eval::times::Zone::parse(timezone).map_err(UserError::Invalid)?;
     let map = match map {
         Some(spec) => ReplayMap::parse(spec)?,
         None => ReplayMap::default(),
-    };
-    let mut tickets = Vec::new();
-    let mut issues = Vec::new();
-    for path in files {
-        for record in replay::read(path, &map)? {
-            match record {
-                Ok(t) => tickets.push(t),
-                Err(issue) => {
-                    eprintln!("kbctl: bad replay row: {issue}");
-                    issues.push(issue.to_string());
-                }
-            }
-        }
     }
+    .with_zone(zone);
+    let checked = replay::read_all(files, &map, settings.config.input.max_record_bytes)?;
+    let mut issues = Vec::with_capacity(checked.issues.len());
+    for issue in &checked.issues {
+        eprintln!("kbctl: bad replay row: {issue}");
+        issues.push(issue.to_string());
+    }
+    let tickets = checked.tickets;
     if tickets.is_empty() {
         return Err(UserError::Invalid("the replay has no readable tickets".into()).into());
     }
@@ -103,6 +105,10 @@ pub fn replay(
     Ok(Replayed {
         judged,
         issues,
+        skipped: checked.skipped,
+        issue_counts: checked.counts,
+        epoch_units: checked.epoch_units,
+        timezone: zone.to_string(),
         gap_vectors,
         wall_s: started.elapsed().as_secs_f64(),
         files: files.iter().map(|f| f.display().to_string()).collect(),
@@ -132,16 +138,27 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let mut tolerances = config.clone();
     if let Some(t) = args.tolerance {
+        crate::config::check_flag("--tolerance", "gates.tolerance", t)?;
         tolerances.tolerance = t;
     }
 
     let cache = vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let replayed = replay(settings, &args.files, args.map.as_deref(), cache)?;
+    let replayed = replay(
+        settings,
+        &args.files,
+        args.map.as_deref(),
+        &args.timezone,
+        cache,
+    )?;
     let mut results = eval::measure(
         &replayed.judged,
         eval::Inputs {
             files: replayed.files,
             issues: replayed.issues,
+            skipped: replayed.skipped,
+            issue_counts: replayed.issue_counts,
+            epoch_units: replayed.epoch_units,
+            timezone: replayed.timezone,
             policy: &settings.config.policy,
             costs: settings.config.costs.as_ref(),
             wall_s: replayed.wall_s,
@@ -175,15 +192,21 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 results.replay.skipped
             );
         }
+        let kept =
+            results.replay.issues.len() - results.replay.skipped.min(results.replay.issues.len());
+        if kept > 0 {
+            eprintln!(
+                "kbctl: {kept} replay rows kept with a first-response time left out (listed above)"
+            );
+        }
         if failed_gates + regressions > 0 {
             eprintln!("kbctl: {failed_gates} gate(s) failed, {regressions} metric(s) regressed");
         }
     }
-    Ok(if failed_gates + regressions > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::exit::outcome(
+        failed_gates + regressions > 0,
+        results.replay.skipped > 0,
+    ))
 }
 
 /// One metric row of the stdout summary.
@@ -264,6 +287,48 @@ fn write_summary(
             ]
         })
         .collect();
+    // How the replay was read: the zone of naive times, epoch units, and issues by kind.
+    let mut rows = rows;
+    let mut cells = cells;
+    let mut info = |metric: String, value: Option<f64>, text: String| {
+        cells.push(vec![
+            metric.clone(),
+            text,
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        rows.push(MetricRow {
+            metric,
+            value,
+            ci_low: None,
+            ci_high: None,
+            gate: None,
+            baseline: None,
+            regressed: None,
+        });
+    };
+    let replay = &results.replay;
+    info("replay.timezone".into(), None, replay.timezone.clone());
+    info(
+        "replay.skipped".into(),
+        Some(replay.skipped as f64),
+        replay.skipped.to_string(),
+    );
+    for (unit, n) in &replay.epoch_units {
+        info(
+            format!("replay.epoch_{unit}"),
+            Some(*n as f64),
+            n.to_string(),
+        );
+    }
+    for (kind, n) in &replay.issue_counts {
+        info(
+            format!("replay.issues.{kind}"),
+            Some(*n as f64),
+            n.to_string(),
+        );
+    }
     crate::output::Table {
         header: vec!["metric", "value", "95% CI", "gate", "baseline"],
         rows: cells,

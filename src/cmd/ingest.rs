@@ -25,7 +25,8 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let store = Store::new(&settings.index);
-    let (history, mut history_issues) = read_history(&args.history)?;
+    let (history, mut history_issues) =
+        read_history(&args.history, settings.config.input.max_record_bytes)?;
     let options = IngestOptions {
         rebuild: args.rebuild,
         examples: args.examples.clone(),
@@ -33,6 +34,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         batch_size: settings.config.ingest.batch_size,
         history,
         reply_similarity: settings.config.ingest.reply_similarity,
+        max_doc_bytes: settings.config.ingest.max_doc_bytes,
     };
     let load = || {
         std::iter::once(&spec)
@@ -136,11 +138,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if summary.issues.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(crate::exit::outcome(false, !summary.issues.is_empty()))
 }
 
 /// Resolved tickets from replay files: each ticket's customer text (redacted) with every
@@ -148,6 +146,7 @@ pub fn run(settings: &Settings, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 /// (the index keeps its own).
 fn read_history(
     paths: &[std::path::PathBuf],
+    cap: u64,
 ) -> anyhow::Result<(
     Option<Vec<index::HistoryTicket>>,
     Vec<crate::error::InputIssue>,
@@ -158,7 +157,7 @@ fn read_history(
     let map = crate::eval::replay::ReplayMap::default();
     let (mut exemplars, mut issues) = (Vec::new(), Vec::new());
     for path in paths {
-        for record in crate::eval::replay::read(path, &map)? {
+        for record in crate::eval::replay::read(path, &map, cap)? {
             match record {
                 Ok(r) => exemplars.push(index::HistoryTicket {
                     text: crate::pipeline::pii::redact_all(&r.ticket.query_text()),

@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod init;
 pub mod report;
 pub mod search;
+pub mod shell;
 pub mod tune;
 
 use std::sync::{Arc, Mutex};
@@ -22,10 +23,11 @@ use crate::pipeline::{self, Pipeline, Renderer, Task};
 /// The model is checked against the manifest before it is loaded, so a mismatch fails fast.
 pub fn open_retriever(settings: &Settings) -> anyhow::Result<Retriever> {
     let store = Store::new(&settings.index);
-    let dir = store
-        .current()?
+    // Leased before anything is read: an ingest publishing meanwhile leaves this generation be.
+    let lease = store
+        .lease()?
         .ok_or_else(|| UserError::NoIndex(settings.index.clone()))?;
-    let manifest = store::read_manifest(&dir)?;
+    let manifest = store::read_manifest(lease.dir())?;
     let name = settings
         .embedder
         .clone()
@@ -41,7 +43,7 @@ pub fn open_retriever(settings: &Settings) -> anyhow::Result<Retriever> {
         .iter()
         .map(|spec| load_model(settings, spec, settings.threads))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Retriever::open(&store, embedder, extra)
+    Retriever::open_leased(&store, lease, embedder, extra)
 }
 
 /// Load a model to embed queries with, behind the vector cache when the run has one.

@@ -36,11 +36,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         }
         retrieval::write_report(&report, format, &mut out)?;
         out.flush()?;
-        return Ok(if report.issues.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(crate::exit::outcome(false, !report.issues.is_empty()));
     }
 
     let options = SearchOptions {

@@ -28,7 +28,13 @@ pub fn run(settings: &Settings, args: &TuneArgs) -> anyhow::Result<ExitCode> {
     }
     let cache =
         super::eval::vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let replayed = super::eval::replay(settings, &args.files, args.map.as_deref(), cache)?;
+    let replayed = super::eval::replay(
+        settings,
+        &args.files,
+        args.map.as_deref(),
+        &args.timezone,
+        cache,
+    )?;
     if replayed.judged.iter().all(|t| t.correct.is_none()) {
         return Err(UserError::Invalid(
             "the replay has no labels to tune on: give gold_docs, intent or should_escalate".into(),

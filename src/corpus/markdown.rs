@@ -1,4 +1,4 @@
-//! Markdown documents with optional YAML front matter (id, title, category, language, tags, never_automate).
+//! Markdown documents with optional YAML front matter (id, title, category, language, tags, never_automate, url), checked for typos.
 
 use std::path::Path;
 
@@ -6,7 +6,21 @@ use serde::Deserialize;
 
 use super::{DocKind, Document, Parsed, check_id, id_from_path, language_or_detect};
 
-/// The front-matter keys kbctl reads; other keys (author, updated, ...) are allowed and ignored.
+/// The front-matter keys kbctl reads. Other keys (author, updated, sidebar_position, ...) are
+/// other tools' and are ignored, unless they are a typo of one of these (`catgory`): that
+/// document is refused with the key it was meant to be.
+const KEYS: &[&str] = &[
+    "id",
+    "title",
+    "category",
+    "language",
+    "tags",
+    "never_automate",
+    "url",
+];
+/// Accepted spellings of `never_automate`.
+const ALIASES: &[&str] = &["never_auto", "no_auto"];
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct FrontMatter {
@@ -71,17 +85,34 @@ pub(super) fn parse(path: &Path, text: &str) -> Parsed {
         Ok(parts) => parts,
         Err(message) => return Parsed::fail(path, Some(1), message),
     };
-    let front: FrontMatter = match yaml {
-        None => FrontMatter::default(),
-        Some(y) if y.trim().is_empty() => FrontMatter::default(),
+    // Lines inside the front matter start after the opening `---`.
+    let (front, keys): (FrontMatter, _) = match yaml {
+        None => (FrontMatter::default(), Vec::new()),
+        Some(y) if y.trim().is_empty() => (FrontMatter::default(), Vec::new()),
         Some(y) => match crate::yaml::from_str(y) {
-            Ok(front) => front,
+            Ok(front) => (front, crate::yaml::top_level_keys(y)),
             Err(err) => {
-                // Lines inside the front matter start after the opening `---`.
                 let line = err.line.map(|l| l + 1);
                 return Parsed::fail(path, line, format!("invalid front matter: {}", err.message));
             }
         },
+    };
+    for (key, line) in &keys {
+        if KEYS.contains(&key.as_str()) || ALIASES.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some(meant) = crate::suggest::closest(key, KEYS.iter().copied()) {
+            return Parsed::fail(
+                path,
+                Some(line + 1),
+                format!("unknown key `{key}` in the front matter, did you mean `{meant}`?"),
+            );
+        }
+    }
+    let line_of = |wanted: &str| {
+        keys.iter()
+            .find(|(key, _)| key == wanted)
+            .map_or(2, |(_, line)| line + 1)
     };
     let id = front.id.unwrap_or_else(|| id_from_path(path));
     if let Err(message) = check_id(&id) {
@@ -99,7 +130,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Parsed {
     let language = match language_or_detect(front.language.as_deref(), &format!("{title}\n{body}"))
     {
         Ok(lang) => lang,
-        Err(message) => return Parsed::fail(path, Some(2), message),
+        Err(message) => return Parsed::fail(path, Some(line_of("language")), message),
     };
     Parsed::one(Document {
         id,
@@ -170,5 +201,77 @@ mod tests {
     fn unknown_language_code_is_reported() {
         let parsed = parse(Path::new("kb/de.md"), "---\nlanguage: de\n---\nText\n");
         assert!(parsed.issues[0].message.contains("unknown language"));
+    }
+
+    #[test]
+    fn a_typo_in_a_key_is_refused_with_the_key_it_was_meant_to_be() {
+        let text = "---\nid: x\ntitle: Invoices\ncatgory: billing\n---\n# Invoices\n\nText.\n";
+        let parsed = parse(Path::new("kb/x.md"), text);
+        assert!(parsed.fatal && parsed.documents.is_empty());
+        let issue = &parsed.issues[0];
+        assert_eq!(issue.line, Some(4));
+        assert_eq!(
+            issue.message,
+            "unknown key `catgory` in the front matter, did you mean `category`?"
+        );
+        for (typo, meant) in [
+            ("langauge: en", "language"),
+            ("tag: [a]", "tags"),
+            ("never_automte: true", "never_automate"),
+            ("categories: [billing]", "category"),
+        ] {
+            let parsed = parse(Path::new("kb/x.md"), &format!("---\n{typo}\n---\nText\n"));
+            assert!(
+                parsed.issues[0]
+                    .message
+                    .contains(&format!("did you mean `{meant}`")),
+                "{typo}: {:?}",
+                parsed.issues
+            );
+        }
+        // Other tools' keys are theirs.
+        let parsed = parse(
+            Path::new("kb/x.md"),
+            "---\nauthor: a\ndate: 2024-01-01\nsidebar_position: 2\nno_auto: true\n---\nText\n",
+        );
+        assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
+        assert!(parsed.documents[0].never_automate);
+    }
+
+    #[test]
+    fn languages_are_codes_or_names_and_a_bad_one_is_located() {
+        for (given, want) in [
+            ("english", Lang::En),
+            ("Русский", Lang::Ru),
+            ("polski", Lang::Pl),
+            ("Polish", Lang::Pl),
+        ] {
+            let parsed = parse(
+                Path::new("kb/x.md"),
+                &format!("---\nid: x\nlanguage: {given}\n---\nText\n"),
+            );
+            assert_eq!(parsed.documents[0].language, want, "{given}");
+        }
+        let parsed = parse(
+            Path::new("kb/x.md"),
+            "---\nid: x\ntitle: t\nlanguage: englsh\n---\nText\n",
+        );
+        let issue = &parsed.issues[0];
+        assert_eq!(issue.line, Some(4));
+        assert!(
+            issue.message.starts_with(
+                "unknown language `englsh`, did you mean `english`? kbctl supports en, ru and pl"
+            ),
+            "{}",
+            issue.message
+        );
+        let parsed = parse(Path::new("kb/x.md"), "---\nlanguage: german\n---\nText\n");
+        assert!(
+            parsed.issues[0]
+                .message
+                .starts_with("unknown language `german`: kbctl supports en, ru and pl"),
+            "{}",
+            parsed.issues[0].message
+        );
     }
 }

@@ -97,37 +97,57 @@ const EXTENSIONS: &[&str] = &[
 
 /// Read every supported file under `paths` (directories recursively, hidden entries skipped),
 /// in a stable order. Duplicate ids keep the first occurrence and report the later one.
-pub fn load_paths(paths: &[PathBuf]) -> LoadOutcome {
+///
+/// The walk follows symlinks, but reads each directory and each file once, however many links
+/// lead to it (a link loop is reported, not walked). Entries that are not regular files
+/// (FIFOs, devices, sockets) are reported and never opened, and no file is read past
+/// `max_doc_bytes`.
+pub fn load_paths(paths: &[PathBuf], max_doc_bytes: u64) -> LoadOutcome {
     let mut out = LoadOutcome::default();
-    let mut files = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files, &mut out.issues);
-        } else if path.is_file() {
-            if supported(path) {
-                files.push(path.clone());
-            } else {
-                out.issues.push(InputIssue::new(
-                    path,
-                    None,
-                    format!(
-                        "unsupported file type (expected one of: {})",
-                        EXTENSIONS.join(", ")
-                    ),
-                ));
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk.dir(path),
+            Ok(meta) if meta.is_file() => {
+                if supported(path) {
+                    walk.files.push(path.clone());
+                } else {
+                    walk.issues.push(InputIssue::new(
+                        path,
+                        None,
+                        format!(
+                            "unsupported file type (expected one of: {})",
+                            EXTENSIONS.join(", ")
+                        ),
+                    ));
+                }
             }
-        } else {
-            out.issues
-                .push(InputIssue::new(path, None, "no such file or directory"));
+            Ok(meta) => walk.issues.push(not_regular(path, &meta)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => walk
+                .issues
+                .push(InputIssue::new(path, None, "no such file or directory")),
+            Err(err) => {
+                walk.issues
+                    .push(InputIssue::new(path, None, format!("cannot read: {err}")))
+            }
         }
     }
+    // A path given and also found under a given directory is reported once.
+    let mut reported = std::collections::HashSet::new();
+    out.issues = walk
+        .issues
+        .into_iter()
+        .filter(|i| reported.insert(i.to_string()))
+        .collect();
+    let mut files = walk.files;
     files.sort();
     files.dedup();
+    let files = once_each(files, &mut out.issues);
 
     let mut seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
     for file in files {
         out.files += 1;
-        let text = match read_text(&file) {
+        let text = match read_text(&file, max_doc_bytes) {
             Ok(text) => text,
             Err(issue) => {
                 out.issues.push(issue);
@@ -171,33 +191,146 @@ fn extension(path: &Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, issues: &mut Vec<InputIssue>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            issues.push(InputIssue::new(
+/// The files found under the given directories, and the problems met on the way.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    issues: Vec<InputIssue>,
+    /// Every directory walked, by its canonical path, with the path it was first walked as.
+    dirs: HashMap<PathBuf, PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) {
+        let canonical = match std::fs::canonicalize(dir) {
+            Ok(canonical) => canonical,
+            Err(err) => {
+                self.issues.push(InputIssue::new(
+                    dir,
+                    None,
+                    format!("cannot read directory: {err}"),
+                ));
+                return;
+            }
+        };
+        if let Some(first) = self.dirs.get(&canonical) {
+            self.issues.push(InputIssue::new(
                 dir,
                 None,
-                format!("cannot read directory: {err}"),
+                format!(
+                    "the directory {} again (a symlink loop or a second link to it); not read twice",
+                    first.display()
+                ),
             ));
             return;
         }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files, issues);
-        } else if supported(&path) && !is_readme(&path) {
-            files.push(path);
+        self.dirs.insert(canonical, dir.to_path_buf());
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.issues.push(InputIssue::new(
+                    dir,
+                    None,
+                    format!("cannot read directory: {err}"),
+                ));
+                return;
+            }
+        };
+        // In name order, so which of two links to one directory is walked does not vary.
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let hidden = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            // Follows symlinks: a link is taken for what it points to.
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.dir(&path),
+                Ok(meta) if supported(&path) && !is_readme(&path) => {
+                    if meta.is_file() {
+                        self.files.push(path);
+                    } else {
+                        self.issues.push(not_regular(&path, &meta));
+                    }
+                }
+                Ok(_) => {}
+                // A dangling link: reading it names the problem.
+                Err(_) if supported(&path) && !is_readme(&path) => self.files.push(path),
+                Err(_) => {}
+            }
         }
     }
+}
+
+/// `files` (sorted) with each file kept once, under its own path rather than a link's when
+/// both lead to it; every other path to it is reported.
+fn once_each(files: Vec<PathBuf>, issues: &mut Vec<InputIssue>) -> Vec<PathBuf> {
+    let is_link = |p: &Path| {
+        p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let mut keep: HashMap<PathBuf, &PathBuf> = HashMap::new();
+    let canonical: Vec<Option<PathBuf>> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    for (file, canonical) in files.iter().zip(&canonical) {
+        if let Some(c) = canonical {
+            let slot = keep.entry(c.clone()).or_insert(file);
+            if is_link(slot) && !is_link(file) {
+                *slot = file;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(files.len());
+    for (file, canonical) in files.iter().zip(&canonical) {
+        match canonical.as_ref().map(|c| keep[c]) {
+            Some(kept) if kept != file => issues.push(InputIssue::new(
+                file,
+                None,
+                format!(
+                    "the same file as {} (through a symlink); read once",
+                    kept.display()
+                ),
+            )),
+            _ => out.push(file.clone()),
+        }
+    }
+    out
+}
+
+/// The problem with an entry that is not a regular file or directory.
+fn not_regular(path: &Path, meta: &std::fs::Metadata) -> InputIssue {
+    InputIssue::new(
+        path,
+        None,
+        format!("not a regular file: {}", file_kind(&meta.file_type())),
+    )
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "FIFO";
+        }
+        if kind.is_char_device() {
+            return "character device";
+        }
+        if kind.is_block_device() {
+            return "block device";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+    }
+    let _ = kind;
+    "special file"
 }
 
 /// A README in a knowledge-base folder describes the folder; it is not an article.
@@ -207,10 +340,48 @@ fn is_readme(path: &Path) -> bool {
         .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
 }
 
-/// Read a file as UTF-8, naming the line of the first invalid byte.
-fn read_text(path: &Path) -> Result<String, InputIssue> {
-    let bytes = std::fs::read(path)
-        .map_err(|err| InputIssue::new(path, None, format!("cannot read: {err}")))?;
+/// A byte count for messages: "20 MB", "512 kB" or "900 bytes".
+fn bytes_label(n: u64) -> String {
+    if n >= 1_000_000 && n.is_multiple_of(100_000) {
+        format!("{} MB", n as f64 / 1e6)
+    } else if n >= 1_000 && n.is_multiple_of(1_000) {
+        format!("{} kB", n / 1_000)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Read a regular file of at most `max_bytes` as UTF-8, naming the line of the first invalid byte.
+fn read_text(path: &Path, max_bytes: u64) -> Result<String, InputIssue> {
+    use std::io::Read;
+    let cannot = |err: std::io::Error| InputIssue::new(path, None, format!("cannot read: {err}"));
+    let too_large = || {
+        InputIssue::new(
+            path,
+            None,
+            format!(
+                "larger than the {} document size cap; raise `ingest.max_doc_bytes` in kbctl.yaml (now {max_bytes}) to ingest it",
+                bytes_label(max_bytes)
+            ),
+        )
+    };
+    // Checked before opening: opening a FIFO blocks until something writes to it.
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(path, &meta));
+    }
+    if meta.len() > max_bytes {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    // Bounded whatever the file turns out to be (it may grow, or be replaced, after the check).
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large());
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text
             .strip_prefix('\u{feff}')
@@ -354,7 +525,13 @@ fn language_or_detect(given: Option<&str>, text: &str) -> Result<Lang, String> {
     match given {
         None => Ok(crate::lang::detect(text)),
         Some(code) => Lang::parse(code).ok_or_else(|| {
-            format!("unknown language {code:?} (use en, ru or pl, or leave it out to detect)")
+            let close = crate::suggest::closest(code, Lang::NAMES.iter().map(|(n, _)| *n))
+                .map(|c| format!(", did you mean `{c}`?"))
+                .unwrap_or_else(|| ":".into());
+            format!(
+                "unknown language `{code}`{close} kbctl supports en, ru and pl (or their names: \
+                 english, русский, polski); leave `language` out to detect it"
+            )
         }),
     }
 }
@@ -374,7 +551,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.txt");
         std::fs::write(&path, b"Title\nfine line\nbad \xff byte\n").unwrap();
-        let issue = read_text(&path).unwrap_err();
+        let issue = read_text(&path, 1000).unwrap_err();
         assert_eq!(issue.line, Some(3));
         assert!(issue.message.contains("UTF-8"));
     }

@@ -1,71 +1,9 @@
-//! First-response time: the human FRT from replay timestamps, and the FRT projected with the bot answering its share.
+//! First-response time: the human FRT from replay timestamps (read in `times`), and the FRT projected with the bot answering its share.
 //!
 //! Percentiles interpolate linearly between order statistics (numpy's default): the p-th
 //! percentile of n sorted values sits at index p x (n - 1).
 
 use serde::{Deserialize, Serialize};
-
-/// Seconds since the Unix epoch of an RFC 3339 timestamp ("2026-09-01T07:22:14Z",
-/// "2026-09-01 10:22:14.5+03:00"); `None` when it is not one.
-pub fn parse_rfc3339(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let bytes = t.as_bytes();
-    if bytes.len() < 19 || !matches!(bytes[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
-        return None;
-    }
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &t[19..];
-    let mut fraction = 0.0;
-    if let Some(after) = rest.strip_prefix('.') {
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        fraction = format!("0.{}", &after[..digits]).parse().ok()?;
-        rest = &after[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let (h, m) = rest.get(1..)?.split_once(':')?;
-            if h.len() != 2 || m.len() != 2 {
-                return None;
-            }
-            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
-        }
-    };
-    let days = days_from_civil(year, month, day);
-    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset) as f64 + fraction)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
 
 /// Median and 90th percentile of a set of durations, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -135,30 +73,6 @@ pub fn project(tickets: &[(f64, bool)], bot_latency_s: f64) -> Option<Projection
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_rfc3339_with_zones_and_fractions() {
-        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0.0));
-        assert_eq!(parse_rfc3339("2026-09-01T07:22:14Z"), Some(1_788_247_334.0));
-        assert_eq!(
-            parse_rfc3339("2026-09-01 10:22:14+03:00"),
-            parse_rfc3339("2026-09-01T07:22:14Z")
-        );
-        assert_eq!(
-            parse_rfc3339("2024-02-29T12:00:00.5Z"),
-            Some(1_709_208_000.5)
-        );
-        for bad in [
-            "",
-            "2026-13-01T00:00:00Z",
-            "2026-09-01",
-            "yesterday",
-            "2026-09-01T07:22:14",
-            "2026-09-01T07:22:14+0300",
-        ] {
-            assert_eq!(parse_rfc3339(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn percentiles_interpolate_like_numpy() {

@@ -69,12 +69,15 @@ pub fn metric_values(m: &Metrics) -> Vec<(String, Option<f64>)> {
         .collect()
 }
 
-fn known(metric: &str) -> Result<(), UserError> {
+/// A metric name gates can use; an unknown one is the user's mistake (not a failed gate),
+/// named with the closest known metric.
+pub fn known(metric: &str) -> Result<(), UserError> {
     if DEFINITIONS.iter().any(|(n, _)| *n == metric) {
         Ok(())
     } else {
         Err(UserError::Invalid(format!(
-            "unknown metric `{metric}` (known: {})",
+            "unknown metric `{metric}`{} (known: {})",
+            crate::suggest::did_you_mean(metric, DEFINITIONS.iter().map(|d| d.0)),
             DEFINITIONS
                 .iter()
                 .map(|d| d.0)
@@ -84,14 +87,29 @@ fn known(metric: &str) -> Result<(), UserError> {
     }
 }
 
-/// `accuracy=0.95,containment=0.6` into (metric, value) pairs, checking the names.
+/// The values a metric can take, and so the thresholds a gate on it may set: shares 0..=1,
+/// counts and times in seconds up to 1e9, money (the net monthly savings) either sign.
+pub fn metric_range(metric: &str) -> (f64, f64) {
+    match metric {
+        "tickets" => (0.0, 1e9),
+        m if m.ends_with("_s") => (0.0, 1e9),
+        "payback_months_net" => (0.0, 1e6),
+        "roi_net" => (-1e9, 1e9),
+        "monthly_savings_net" => (-1e18, 1e18),
+        _ => (0.0, 1.0),
+    }
+}
+
+/// `accuracy=0.95,containment=0.6` into (metric, value) pairs, checking the names and that
+/// each value is a number within the metric's range (`gates.min.METRIC` in the range table).
 pub fn parse_bounds(spec: &str, flag: &str) -> Result<Vec<(String, f64)>, UserError> {
     let mut out = Vec::new();
     for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (metric, value) = pair
             .split_once('=')
             .ok_or_else(|| UserError::Invalid(format!("{flag}: `{pair}` is not metric=value")))?;
-        known(metric.trim())?;
+        let metric = metric.trim();
+        known(metric).map_err(|err| UserError::Invalid(format!("{flag}: {err}")))?;
         let value: f64 = value
             .trim()
             .trim_end_matches('%')
@@ -102,7 +120,10 @@ pub fn parse_bounds(spec: &str, flag: &str) -> Result<Vec<(String, f64)>, UserEr
         } else {
             value
         };
-        out.push((metric.trim().to_string(), value));
+        crate::config::Bound::of("gates.min.METRIC")
+            .check(&format!("{flag} {metric}"), metric, value)
+            .map_err(|message| UserError::Invalid(message.replacen(" = ", "=", 1)))?;
+        out.push((metric.to_string(), value));
     }
     Ok(out)
 }
@@ -290,6 +311,27 @@ mod tests {
         assert!(!r[0].passed && r[0].value.is_none());
         assert!(parse_bounds("acuracy=0.9", "--fail-under").is_err());
         assert!(parse_bounds("accuracy", "--fail-under").is_err());
+        let err = parse_bounds("accuracy=95", "--fail-under").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--fail-under accuracy=95 is out of range 0..=1"
+        );
+        assert!(parse_bounds("frt_p90_after_s=3600,roi_net=-0.5", "--fail-over").is_ok());
+        for bad in [
+            "accuracy=nan",
+            "accuracy=inf",
+            "accuracy=-0.1",
+            "tickets=-1",
+        ] {
+            assert!(parse_bounds(bad, "--fail-under").is_err(), "{bad}");
+        }
+        let err = parse_bounds("contaiment=0.5", "--fail-under").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "--fail-under: unknown metric `contaiment`, did you mean `containment`? (known: "
+            ),
+            "{err}"
+        );
     }
 
     #[test]

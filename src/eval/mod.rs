@@ -13,6 +13,8 @@ pub mod metrics;
 pub mod replay;
 pub mod retrieval;
 pub mod roi;
+pub mod sanity;
+pub mod times;
 pub mod tune;
 
 use std::collections::BTreeMap;
@@ -64,6 +66,20 @@ pub struct ReplayInfo {
     pub issues: Vec<String>,
     /// Labelled with a verdict (gold documents, intent or should_escalate).
     pub labelled: usize,
+    /// The zone times without an offset were read in.
+    #[serde(default = "utc")]
+    pub timezone: String,
+    /// Issues by kind (`duplicate_id`, `impossible_time`, `epoch_unit`, `negative_frt`, ...);
+    /// skipped rows and kept rows with a refused first-response time alike.
+    #[serde(default)]
+    pub issue_counts: BTreeMap<String, usize>,
+    /// Epoch numbers read, by the unit their magnitude gave (`seconds`, `milliseconds`).
+    #[serde(default)]
+    pub epoch_units: BTreeMap<String, usize>,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,7 +152,12 @@ const FRT_EDGES_H: [f64; 10] = [
 /// What the measurement needs besides the judged tickets.
 pub struct Inputs<'a> {
     pub files: Vec<String>,
+    /// Every issue of the replay, located; `skipped` of them left their row out.
     pub issues: Vec<String>,
+    pub skipped: usize,
+    pub issue_counts: BTreeMap<String, usize>,
+    pub epoch_units: BTreeMap<String, usize>,
+    pub timezone: String,
     pub policy: &'a Policy,
     pub costs: Option<&'a roi::Costs>,
     pub wall_s: f64,
@@ -248,9 +269,12 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
         replay: ReplayInfo {
             files: inputs.files,
             tickets: judged.len(),
-            skipped: inputs.issues.len(),
-            issues: inputs.issues.into_iter().take(20).collect(),
+            skipped: inputs.skipped,
+            issues: inputs.issues,
             labelled: judged.iter().filter(|t| t.correct.is_some()).count(),
+            timezone: inputs.timezone,
+            issue_counts: inputs.issue_counts,
+            epoch_units: inputs.epoch_units,
         },
         policy: inputs.policy.into(),
         intervals: metrics::bootstrap(&refs, 1000, 0x006b_6263_746c),

@@ -7,7 +7,8 @@
 //! | `id` | ticket id |
 //! | `text`, or `subject` + `body`, or `messages` | what the customer wrote |
 //! | `channel`, `language`, `agent` | segments for the metrics |
-//! | `created_at`, `first_response_at`, `resolved_at` | RFC 3339 (or epoch seconds, or a Parquet datetime) |
+//! | `created_at`, `first_response_at`, `resolved_at` | a time (see [`super::times`]; naive ones in `--timezone`) |
+//! | `first_response_minutes`, `first_response_seconds`, `first_response_time` (`HH:MM:SS`) | first-response duration, used when `first_response_at` is absent |
 //! | `category`, `intent` | the gold category and intent |
 //! | `gold_docs` | knowledge-base documents that answer it (a list, or `;`-separated in CSV) |
 //! | `should_escalate` | whether a person had to handle it |
@@ -17,14 +18,15 @@
 //! `Assignee`, ...), case-insensitively; `--map field=Column` overrides.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use polars::prelude::*;
 use serde_json::{Map, Value};
 
-use super::frt::parse_rfc3339;
+use super::sanity;
+use super::times::{self, DurationUnit, EpochUnit, TimeError, Zone};
 use crate::error::{InputIssue, UserError};
+use crate::lines::Line;
 use crate::tickets::{self, Ticket};
 
 /// One historical ticket: what the pipeline reads, and what it is judged against.
@@ -42,14 +44,22 @@ pub struct ReplayTicket {
     pub gold_docs: Vec<String>,
     pub should_escalate: Option<bool>,
     pub agent_reply: Option<String>,
+    /// First-response time given as a duration, in seconds.
+    pub first_response_after: Option<f64>,
+    /// Where the row is: file and line.
+    pub origin: String,
+    pub line: usize,
+    /// Epoch numbers among its times: how many read as seconds, how many as milliseconds.
+    pub epoch_values: [usize; 2],
 }
 
 impl ReplayTicket {
-    /// Historical first-response time in seconds, when both timestamps are there and in order.
+    /// Historical first-response time in seconds: from the two timestamps when both are there
+    /// (none when they are out of order), else from a first-response duration.
     pub fn human_frt_s(&self) -> Option<f64> {
         match (self.created, self.first_response) {
-            (Some(c), Some(f)) if f >= c => Some(f - c),
-            _ => None,
+            (Some(c), Some(f)) => (f >= c).then_some(f - c),
+            _ => self.first_response_after,
         }
     }
 }
@@ -77,6 +87,34 @@ const FIELDS: &[(&str, &[&str])] = &[
             "first responded time",
             "first_reply_at",
             "first reply at",
+        ],
+    ),
+    (
+        "first_response_minutes",
+        &[
+            "first_response_minutes",
+            "first reply time in minutes",
+            "first response time in minutes",
+            "first_reply_time_in_minutes",
+            "first reply time (minutes)",
+        ],
+    ),
+    (
+        "first_response_seconds",
+        &[
+            "first_response_seconds",
+            "first reply time in seconds",
+            "first response time in seconds",
+            "first_reply_time_in_seconds",
+        ],
+    ),
+    (
+        "first_response_time",
+        &[
+            "first_response_time",
+            "initial response time",
+            "first response time",
+            "first reply time",
         ],
     ),
     (
@@ -109,6 +147,8 @@ const FIELDS: &[(&str, &[&str])] = &[
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplayMap {
     fields: HashMap<String, String>,
+    /// The zone naive times are read in.
+    zone: Zone,
 }
 
 impl ReplayMap {
@@ -116,7 +156,17 @@ impl ReplayMap {
         let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
         Ok(Self {
             fields: tickets::parse_field_map(spec, &known)?,
+            zone: Zone::Utc,
         })
+    }
+
+    /// Read naive times in `zone`.
+    pub fn with_zone(self, zone: Zone) -> Self {
+        Self { zone, ..self }
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.zone
     }
 
     /// Schema field -> column name, for the columns a file has.
@@ -188,20 +238,44 @@ impl Kind {
 }
 
 /// Read a replay file. File-level problems (missing, no text column) are errors; a bad row is a
-/// located issue in its place, and the other rows are read.
-pub fn read(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+/// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
+/// one such issue, never held in memory (the file is then read line by line).
+pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     if !path.is_file() {
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
     }
     let kind = Kind::of(path)?;
+    if kind == Kind::Jsonl {
+        let file = std::fs::File::open(path)
+            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+        let longest = crate::lines::longest(std::io::BufReader::new(file))
+            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+        if longest > cap {
+            return read_jsonl_lines(path, map, cap);
+        }
+    }
     match read_frame(path, kind, map) {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
         // lines are reported where they are and the others replayed.
-        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map),
+        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map, cap),
         Err(err) => Err(err),
     }
+}
+
+/// Read every replay file and check the rows together (see [`sanity`]): duplicate ids across
+/// files are found too.
+pub fn read_all(
+    paths: &[std::path::PathBuf],
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<sanity::Checked> {
+    let mut records = Vec::new();
+    for path in paths {
+        records.extend(read(path, map, cap)?);
+    }
+    Ok(sanity::check(records))
 }
 
 /// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
@@ -237,7 +311,7 @@ fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<Re
                 }
             }
             let line = row + first_line;
-            from_object(object, &origin, line)
+            from_object(object, &origin, line, &map.zone)
         })
         .collect())
 }
@@ -256,14 +330,21 @@ fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
     }
 }
 
-fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     let file =
         std::fs::File::open(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
     let mut out = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+    for (i, line) in crate::lines::bounded(std::io::BufReader::new(file), cap).enumerate() {
         let n = i + 1;
-        let line = line.map_err(|err| UserError::Invalid(format!("{origin}:{n}: {err}")))?;
+        let line = match line.map_err(|err| UserError::Invalid(format!("{origin}:{n}: {err}")))? {
+            Line::Text(text) => text,
+            Line::TooLong { bytes } => {
+                let message = crate::lines::too_long(bytes, cap);
+                out.push(Err(InputIssue::new(&origin, Some(n), message)));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -304,14 +385,22 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRe
                 mapped.insert(field.clone(), value.clone());
             }
         }
-        out.push(from_object(mapped, &origin, n));
+        out.push(from_object(mapped, &origin, n, &map.zone));
     }
     Ok(out)
 }
 
 /// One row, keyed by schema field, into a replay ticket.
-fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> ReplayRecord {
+fn from_object(
+    mut object: Map<String, Value>,
+    origin: &str,
+    line: usize,
+    zone: &Zone,
+) -> ReplayRecord {
     let issue = |message: String| InputIssue::new(origin, Some(line), message);
+    let refused =
+        |field: &str, err: TimeError| issue(format!("{field}: {err}")).with_kind(err.kind());
+    let mut epoch_values = [0usize; 2];
     let text = |object: &mut Map<String, Value>, field: &str| -> Option<String> {
         match object.remove(field)? {
             Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -319,26 +408,49 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
             other => Some(other.to_string()),
         }
     };
-    let time = |object: &mut Map<String, Value>, field: &str| -> Result<Option<f64>, InputIssue> {
-        match object.remove(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => parse_rfc3339(s.trim()).map(Some).ok_or_else(|| {
-                issue(format!(
-                    "{field}: {} is not an RFC 3339 time (2026-09-01T07:22:14Z)",
-                    tickets::describe(&Value::String(s.clone()))
+    let mut time = |object: &mut Map<String, Value>,
+                    field: &str|
+     -> Result<Option<f64>, InputIssue> {
+        let (seconds, unit) = match object.remove(field) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(n)) => times::epoch(n.as_f64().unwrap_or(f64::NAN))
+                .map(|(s, u)| (s, Some(u)))
+                .map_err(|err| refused(field, err))?,
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+            Some(Value::String(s)) => times::parse(&s, zone).map_err(|err| refused(field, err))?,
+            Some(other) => {
+                return Err(issue(format!(
+                    "{field}: expected a time, found {}",
+                    tickets::describe(&other)
                 ))
-            }),
-            Some(other) => Err(issue(format!(
-                "{field}: expected a time, found {}",
-                tickets::describe(&other)
-            ))),
+                .with_kind(TimeError::Unreadable(0).kind()));
+            }
+        };
+        match unit {
+            Some(EpochUnit::Seconds) => epoch_values[0] += 1,
+            Some(EpochUnit::Milliseconds) => epoch_values[1] += 1,
+            None => {}
         }
+        Ok(Some(seconds))
     };
     let created = time(&mut object, "created_at")?;
     let first_response = time(&mut object, "first_response_at")?;
     let resolved = time(&mut object, "resolved_at")?;
+    let mut first_response_after = None;
+    for (field, unit) in [
+        ("first_response_minutes", DurationUnit::Minutes),
+        ("first_response_seconds", DurationUnit::Seconds),
+        ("first_response_time", DurationUnit::Clock),
+    ] {
+        match object.remove(field) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s.trim().is_empty() => {}
+            Some(value) => {
+                let s = times::duration(&value, unit).map_err(|err| refused(field, err))?;
+                first_response_after.get_or_insert(s);
+            }
+        }
+    }
     let gold_docs = match object.remove("gold_docs") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
@@ -415,6 +527,10 @@ fn from_object(mut object: Map<String, Value>, origin: &str, line: usize) -> Rep
         gold_docs,
         should_escalate,
         agent_reply,
+        first_response_after,
+        origin: origin.to_string(),
+        line,
+        epoch_values,
     })
 }
 
@@ -425,15 +541,13 @@ fn to_json(value: &AnyValue<'_>) -> Value {
         AnyValue::Boolean(b) => Value::Bool(*b),
         AnyValue::String(s) => Value::String((*s).to_string()),
         AnyValue::StringOwned(s) => Value::String(s.to_string()),
-        AnyValue::Datetime(v, unit, _) | AnyValue::DatetimeOwned(v, unit, _) => {
-            let per_second = match unit {
-                TimeUnit::Nanoseconds => 1e9,
-                TimeUnit::Microseconds => 1e6,
-                TimeUnit::Milliseconds => 1e3,
-            };
-            serde_json::Number::from_f64(*v as f64 / per_second).map_or(Value::Null, Value::Number)
-        }
-        AnyValue::Date(days) => Value::from(f64::from(*days) * 86_400.0),
+        // Times as text, so a naive datetime is read in the replay's zone like any other.
+        AnyValue::Datetime(v, unit, tz) => datetime_text(*v, *unit, tz.is_some()),
+        AnyValue::DatetimeOwned(v, unit, tz) => datetime_text(*v, *unit, tz.is_some()),
+        AnyValue::Date(days) => chrono::DateTime::from_timestamp(i64::from(*days) * 86_400, 0)
+            .map_or(Value::Null, |d| {
+                Value::String(d.naive_utc().format("%Y-%m-%d %H:%M").to_string())
+            }),
         AnyValue::List(series) => Value::Array(series.iter().map(|v| to_json(&v)).collect()),
         AnyValue::Struct(..) | AnyValue::StructOwned(..) => {
             let fields: Vec<String> = match value.dtype() {
@@ -460,6 +574,22 @@ fn to_json(value: &AnyValue<'_>) -> Value {
     }
 }
 
+/// A polars datetime as text: RFC 3339 in UTC when it has a zone, naive when it has none.
+fn datetime_text(v: i64, unit: TimeUnit, zoned: bool) -> Value {
+    let nanos = match unit {
+        TimeUnit::Nanoseconds => i128::from(v),
+        TimeUnit::Microseconds => i128::from(v) * 1_000,
+        TimeUnit::Milliseconds => i128::from(v) * 1_000_000,
+    };
+    let secs = nanos.div_euclid(1_000_000_000) as i64;
+    let sub = nanos.rem_euclid(1_000_000_000) as u32;
+    match chrono::DateTime::from_timestamp(secs, sub) {
+        Some(d) if zoned => Value::String(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        Some(d) => Value::String(d.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+        None => Value::Null,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,7 +613,7 @@ mod tests {
                 "\n"
             ),
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         let a = rows[0].as_ref().unwrap();
         assert_eq!(a.ticket.id, "a");
         assert_eq!(a.human_frt_s(), Some(5400.0));
@@ -498,6 +628,32 @@ mod tests {
     }
 
     #[test]
+    fn a_jsonl_line_over_the_record_cap_is_one_located_issue() {
+        let dir = tempfile::tempdir().unwrap();
+        let huge = format!("{{\"id\": \"big\", \"text\": \"{}\"}}", "a".repeat(3_000));
+        let text = format!(
+            "{{\"id\": \"A\", \"text\": \"one\"}}\n{huge}\n{{\"id\": \"C\", \"text\": \"three\"}}\n"
+        );
+        let path = write(&dir, "big.jsonl", &text);
+        let rows = read(&path, &ReplayMap::default(), 1_000).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].as_ref().unwrap().ticket.id, "A");
+        let err = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("big.jsonl:2") && err.contains(crate::lines::CAP_KEY),
+            "{err}"
+        );
+        assert_eq!(rows[2].as_ref().unwrap().ticket.id, "C");
+        // Under a cap it fits, it is read as usual.
+        assert!(
+            read(&path, &ReplayMap::default(), 10_000)
+                .unwrap()
+                .iter()
+                .all(|r| r.is_ok())
+        );
+    }
+
+    #[test]
     fn a_malformed_jsonl_line_is_reported_and_the_rest_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
@@ -505,7 +661,7 @@ mod tests {
             "r.jsonl",
             "{\"id\":\"a\",\"text\":\"one\"}\n{oops\n{\"id\":\"c\",\"text\":\"three\",\"created_at\":\"tuesday\"}\n{\"id\":\"d\",\"text\":\"four\"}\n",
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         assert_eq!(rows.len(), 4);
         assert!(rows[0].is_ok() && rows[3].is_ok());
         let bad = rows[1].as_ref().unwrap_err();
@@ -527,7 +683,7 @@ mod tests {
              18,Hi,,2026-09-01T10:00:00Z,,,,,\n\
              19,,,,,,,,\n",
         );
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         let a = rows[0].as_ref().unwrap();
         assert_eq!(a.ticket.id, "17");
         assert_eq!(a.ticket.query_text(), "Refund\nI want my money back");
@@ -545,17 +701,19 @@ mod tests {
     fn a_mapping_names_columns_and_a_missing_text_column_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(&dir, "x.csv", "Key,Frage\nk1,Wo ist mein Paket?\n");
-        let err = read(&path, &ReplayMap::default()).unwrap_err().to_string();
+        let err = read(&path, &ReplayMap::default(), 1_000_000)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("x.csv") && err.contains("--map text="),
             "{err}"
         );
         let map = ReplayMap::parse("text=Frage").unwrap();
-        let rows = read(&path, &map).unwrap();
+        let rows = read(&path, &map, 1_000_000).unwrap();
         assert_eq!(rows[0].as_ref().unwrap().ticket.id, "k1");
         assert!(ReplayMap::parse("nonsense=X").is_err());
         assert!(ReplayMap::parse("text=Nope").is_ok());
-        let err = read(&path, &ReplayMap::parse("text=Nope").unwrap())
+        let err = read(&path, &ReplayMap::parse("text=Nope").unwrap(), 1_000_000)
             .unwrap_err()
             .to_string();
         assert!(err.contains("no such column"), "{err}");
@@ -573,9 +731,112 @@ mod tests {
         .unwrap();
         let file = std::fs::File::create(&path).unwrap();
         ParquetWriter::new(file).finish(&mut df).unwrap();
-        let rows = read(&path, &ReplayMap::default()).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].as_ref().unwrap().should_escalate, Some(true));
         assert_eq!(rows[0].as_ref().unwrap().ticket.body, "Jak zmienić hasło?");
+    }
+
+    #[test]
+    fn helpdesk_times_and_durations_in_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        // Zendesk-style: offsets written +0000, a first reply in minutes.
+        let zendesk = write(
+            &dir,
+            "zendesk.csv",
+            "Id,Subject,Description,Created at,Solved at,First reply time in minutes\n\
+             1,Refund,money back,2026-09-01 07:22:14 +0000,2026-09-01 09:00:00 +0000,12\n\
+             2,Hasło,zmiana,2026-02-30 10:00:00 +0000,,5\n",
+        );
+        let rows = read(&zendesk, &ReplayMap::default(), 1_000_000).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.created, Some(1_788_247_334.0));
+        assert_eq!(a.human_frt_s(), Some(720.0));
+        let bad = rows[1].as_ref().unwrap_err();
+        assert_eq!((bad.line, bad.kind), (Some(3), Some("impossible_time")));
+        assert!(!bad.message.contains("2026-02-30"), "{bad}");
+        // Freshdesk-style: naive times, an initial response time as HH:MM:SS, read in Warsaw.
+        let freshdesk = write(
+            &dir,
+            "freshdesk.csv",
+            "Ticket ID,Subject,Description,Created time,Initial response time\n\
+             7,Gdzie paczka,nie doszła,2026-09-01 09:22:14,01:30:00\n\
+             8,Где заказ,не пришёл,01.09.2026 09:22,\n",
+        );
+        let warsaw = ReplayMap::default().with_zone(Zone::parse("Europe/Warsaw").unwrap());
+        let rows = read(&freshdesk, &warsaw, 1_000_000).unwrap();
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.created, Some(1_788_247_334.0));
+        assert_eq!(a.human_frt_s(), Some(5400.0));
+        let b = rows[1].as_ref().unwrap();
+        assert_eq!(b.created, Some(1_788_247_334.0 - 14.0));
+        assert_eq!(b.human_frt_s(), None);
+    }
+
+    #[test]
+    fn epoch_numbers_in_jsonl_and_csv_are_read_by_magnitude() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "r.jsonl",
+            concat!(
+                r#"{"id":"s","text":"a","created_at":1788247334,"first_response_at":"1788248234"}"#,
+                "\n",
+                r#"{"id":"ms","text":"b","created_at":1788247334000,"first_response_at":1788248234000}"#,
+                "\n",
+                r#"{"id":"us","text":"c","created_at":1788247334000000}"#,
+                "\n",
+                r#"{"id":"min","text":"d","created_at":1788247334,"first_response_minutes":15}"#,
+                "\n",
+            ),
+        );
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
+        let s = rows[0].as_ref().unwrap();
+        assert_eq!((s.human_frt_s(), s.epoch_values), (Some(900.0), [2, 0]));
+        let ms = rows[1].as_ref().unwrap();
+        assert_eq!((ms.human_frt_s(), ms.epoch_values), (Some(900.0), [0, 2]));
+        let us = rows[2].as_ref().unwrap_err();
+        assert_eq!(us.kind, Some("epoch_unit"));
+        assert_eq!(rows[3].as_ref().unwrap().human_frt_s(), Some(900.0));
+        let csv = write(
+            &dir,
+            "r.csv",
+            "id,text,created_at,first_response_at\nx,hi,1788247334000,1788248234000\n",
+        );
+        let rows = read(&csv, &ReplayMap::default(), 1_000_000).unwrap();
+        assert_eq!(rows[0].as_ref().unwrap().human_frt_s(), Some(900.0));
+    }
+
+    #[test]
+    fn parquet_datetimes_naive_ones_in_the_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let created = Series::new("created_at".into(), [1_788_247_334_000i64])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        let first = Series::new("first_response_at".into(), [1_788_248_234_000i64])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        let epoch_ms = Series::new("resolved_at".into(), [1_788_249_134_000i64]);
+        let mut df = DataFrame::new_infer_height(vec![
+            Series::new("id".into(), ["p"]).into(),
+            Series::new("text".into(), ["Gdzie jest paczka?"]).into(),
+            created.into(),
+            first.into(),
+            epoch_ms.into(),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let utc = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
+        let t = utc[0].as_ref().unwrap();
+        assert_eq!(t.created, Some(1_788_247_334.0));
+        assert_eq!(t.resolved, Some(1_788_249_134.0));
+        assert_eq!(t.epoch_values, [0, 1]);
+        let plus3 = ReplayMap::default().with_zone(Zone::parse("+03:00").unwrap());
+        let t = read(&path, &plus3, 1_000_000).unwrap().remove(0).unwrap();
+        assert_eq!(t.created, Some(1_788_247_334.0 - 3.0 * 3600.0));
+        assert_eq!(t.human_frt_s(), Some(900.0));
     }
 }

@@ -392,6 +392,11 @@ fn fit(rows: &[Row], start: &Calibration) -> Calibration {
             break;
         }
     }
+    // A fit that ran away (separable data) is no fit, and kbctl.yaml would refuse its weights.
+    let most = crate::config::Bound::of("policy.calibration.intercept");
+    if w.iter().any(|v| most.check("", "", *v).is_err()) {
+        return start.clone();
+    }
     let mut weights = [0f32; Features::LEN];
     for (slot, v) in weights.iter_mut().zip(&w[1..]) {
         *slot = *v as f32;

@@ -7,8 +7,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
@@ -102,6 +107,69 @@ pub fn write(dir: &Path, chunks: &[Chunk]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A tantivy directory that reads and never writes. Opening a reader takes tantivy's meta
+/// lock, a file it creates in the index directory, which fails on a read-only volume; the lock
+/// only keeps a writer's garbage collection from deleting segments as they are opened, and no
+/// writer ever opens a published generation again (the generation's lease keeps ingests from
+/// deleting it). So locks are granted without a file, and every write is refused.
+#[derive(Debug, Clone)]
+struct ReadOnly(MmapDirectory);
+
+fn read_only_error(path: &Path) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!(
+            "internal: {} written through a read-only BM25 index",
+            path.display()
+        ),
+    )
+}
+
+impl Directory for ReadOnly {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only_error(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only_error(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(read_only_error(path))
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        // Readers reload manually (never): nothing to watch.
+        Ok(WatchHandle::empty())
+    }
+}
+
 /// What BM25 found for a query.
 #[derive(Debug, Clone, Default)]
 pub struct Lexical {
@@ -140,8 +208,12 @@ pub struct Bm25 {
 }
 
 impl Bm25 {
+    /// Open a written index for searching, without writing anything into `dir` (no lock file:
+    /// it works on a read-only volume; see `ReadOnly`).
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let mut index = Index::open_in_dir(dir)
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("opening the BM25 index in {}", dir.display()))?;
+        let mut index = Index::open(ReadOnly(mmap))
             .with_context(|| format!("opening the BM25 index in {}", dir.display()))?;
         index.set_tokenizers(tokenizers());
         let (_, fields) = schema();
@@ -375,6 +447,44 @@ mod tests {
         write(dir.path(), &chunks).unwrap();
         let bm25 = Bm25::open(dir.path()).unwrap();
         (dir, bm25)
+    }
+
+    fn listing(dir: &Path) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                let meta = e.metadata().unwrap();
+                (e.file_name().to_string_lossy().into_owned(), meta.len())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn opening_and_searching_writes_nothing_in_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[chunk("a", Lang::En, "Invoices", "Download an invoice.")],
+        )
+        .unwrap();
+        // The writer leaves its lock files behind; a reader must need none.
+        for lock in [".tantivy-meta.lock", ".tantivy-writer.lock"] {
+            let _ = std::fs::remove_file(dir.path().join(lock));
+        }
+        let before = listing(dir.path());
+        let mut bm25 = Bm25::open(dir.path()).unwrap();
+        let found = bm25.search("invoice", 5).unwrap();
+        assert_eq!(found.rows.len(), 1);
+        bm25.vocabulary("invoice please").unwrap();
+        let clone = bm25.clone();
+        drop(bm25);
+        let after = listing(dir.path());
+        assert_eq!(before, after, "a reader created or changed files");
+        assert!(!after.iter().any(|(n, _)| n.contains("lock")), "{after:?}");
+        drop(clone);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct IngestOptions {
     /// The least cosine between an agent's reply and a knowledge-base view for a history
     /// ticket without `gold_docs` to count as answered from it.
     pub reply_similarity: f32,
+    /// Files larger than this are reported and not read (`ingest.max_doc_bytes`).
+    pub max_doc_bytes: u64,
 }
 
 /// What an ingest did, for the summary line and `--format json`.
@@ -89,7 +91,7 @@ pub fn ingest(
     }
     let reuse = previous.as_ref().filter(|_| !options.rebuild);
 
-    let loaded = corpus::load_paths(paths);
+    let loaded = corpus::load_paths(paths, options.max_doc_bytes);
     let mut issues = loaded.issues;
     if loaded.documents.is_empty() {
         let detail: Vec<String> = issues.iter().map(ToString::to_string).collect();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::bm25::Bm25;
-use super::store::{self, Generation, Store, TANTIVY_DIR};
+use super::store::{self, Generation, ReadLease, Store, TANTIVY_DIR};
 use crate::config::{Fusion, RetrievalConfig};
 use crate::corpus::Chunk;
 use crate::embed::{Embedder, Role, dot};
@@ -207,10 +207,22 @@ impl Retriever {
     /// Open the live generation of `store`; `embedder` must be the model the index was built
     /// with, and each of `extra` one of the further encoders the index holds vectors of.
     pub fn open(store: &Store, embedder: Model, extra: Vec<Model>) -> anyhow::Result<Self> {
-        let dir = store
-            .current()?
+        let lease = store
+            .lease()?
             .ok_or_else(|| UserError::NoIndex(store.root().to_path_buf()))?;
-        let generation = store::read_generation(&dir)?;
+        Self::open_leased(store, lease, embedder, extra)
+    }
+
+    /// Open the generation `lease` holds (it stays leased while the retriever, or any
+    /// retriever sharing its data, lives).
+    pub fn open_leased(
+        store: &Store,
+        lease: ReadLease,
+        embedder: Model,
+        extra: Vec<Model>,
+    ) -> anyhow::Result<Self> {
+        let dir = lease.dir().to_path_buf();
+        let generation = store::read_leased(lease)?;
         let info = store::EmbedderInfo {
             id: embedder.id().to_string(),
             dim: embedder.dim(),

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::{kbctl, small_index, stderr};
+use crate::util::{ERROR, SKIPPED, kbctl, small_index, stderr};
 
 /// Run `kbctl <cmd>` on stdin; parse every stdout line.
 fn run(cmd: &str, stdin: &str, extra: &[&str]) -> (Vec<Value>, i32, String) {
@@ -165,7 +165,7 @@ fn pii_is_found_and_kept_out_of_the_handover() {
 fn bad_records_are_reported_in_place_and_the_rest_answered() {
     let input = "{\"id\": \"A\", \"text\": \"reset my password\"}\n{broken json\n[1, 2]\n{\"id\": \"B\"}\n{\"id\": \"C\", \"text\": \"where is my order\"}\n";
     let (lines, code, err) = run("answer", input, &[]);
-    assert_eq!(code, 1, "a bad record shows in the exit code");
+    assert_eq!(code, SKIPPED, "a bad record shows in the exit code");
     assert_eq!(lines.len(), 5, "one output line per input record");
     assert_eq!(lines[0]["id"], "A");
     for (i, line) in [(1, 2), (2, 3), (3, 4)] {
@@ -176,7 +176,7 @@ fn bad_records_are_reported_in_place_and_the_rest_answered() {
     assert!(err.contains("-:2:") && err.contains("3 of 5"), "{err}");
 
     let (lines, code, _) = run("answer", input, &["--fail-fast"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR, "--fail-fast makes the bad record fatal");
     assert_eq!(lines.len(), 2, "stops after the first bad record");
 }
 
@@ -245,7 +245,7 @@ fn json_format_is_one_array() {
         .write_stdin("reset my password\n{broken\nwhere is my order\n")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(SKIPPED));
     let v: Value = serde_json::from_slice(&output.stdout).unwrap();
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), 3);
@@ -295,14 +295,14 @@ fn init_writes_a_config_that_kbctl_accepts() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("kbctl.yaml").is_file());
     let again = kbctl(dir.path()).arg("init").output().unwrap();
-    assert_eq!(again.status.code(), Some(1), "no silent overwrite");
+    assert_eq!(again.status.code(), Some(ERROR), "no silent overwrite");
     std::fs::write(
         dir.path().join("kbctl.yaml"),
         "policy:\n  auto_treshold: 0.8\n",
     )
     .unwrap();
     let bad = kbctl(dir.path()).args(["doctor"]).output().unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(ERROR));
     assert!(stderr(&bad).contains("auto_treshold"), "{}", stderr(&bad));
 }
 

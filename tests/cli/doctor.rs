@@ -1,6 +1,6 @@
 //! `kbctl doctor`: reports what set-up installed, and exactly what is missing.
 
-use crate::util::{kbctl, stderr};
+use crate::util::{ERROR, FAILED, kbctl, stderr};
 
 #[test]
 fn doctor_reports_runtime_and_models() {
@@ -52,7 +52,11 @@ fn doctor_says_what_is_missing_and_how_to_get_it() {
         .args(["doctor"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(FAILED),
+        "a failed check, not a broken run"
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("ONNX Runtime library"), "{text}");
     assert!(text.contains("scripts/setup"), "{text}");
@@ -68,7 +72,7 @@ fn commands_that_need_the_model_fail_with_the_fix() {
         .args(["--index", "idx", "ingest", "a.md"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("use-multilingual-v3") && err.contains("scripts/setup"),

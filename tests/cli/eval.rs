@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{fixture_index, fixtures, kbctl, stderr};
+use crate::util::{ERROR, FAILED, SKIPPED, fixture_index, fixtures, kbctl, stderr};
 
 fn replay() -> PathBuf {
     fixtures().join("eval/replay.jsonl")
@@ -122,7 +122,7 @@ fn gates_decide_the_exit_code_and_the_junit_file() {
         "--junit",
         junit.to_str().unwrap(),
     ]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, FAILED, "{err}");
     assert!(err.contains("1 gate(s) failed"), "{err}");
     let gates = r["gates"].as_array().unwrap();
     // Two from the config file (accuracy, wrong_rate), two from the flag.
@@ -140,11 +140,14 @@ fn gates_decide_the_exit_code_and_the_junit_file() {
     let (_, code, err, _dir) = eval(&["--fail-under", "containment=0.01"]);
     assert_eq!(code, 0, "{err}");
     let (_, code, err, _dir) = eval(&["--fail-under", "containmnet=0.5"]);
-    assert_eq!(code, 1);
+    assert_eq!(
+        code, ERROR,
+        "a typo in a gate is a usage error, not a failed gate"
+    );
     assert!(err.contains("unknown metric `containmnet`"), "{err}");
     // An audit file kbctl cannot write is refused before the replay, and not created.
     let (_, code, err, dir) = eval(&["--tickets-out", "audit.txt"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR);
     assert!(
         err.contains("audit.txt: --tickets-out must end in .csv, .parquet or .jsonl"),
         "{err}"
@@ -178,7 +181,7 @@ fn a_baseline_fails_the_run_when_a_metric_regresses_beyond_its_tolerance() {
     let path = dir.path().join("better.json");
     std::fs::write(&path, better.to_string()).unwrap();
     let (cmp, code, err, _d) = eval(&["--baseline", path.to_str().unwrap()]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, FAILED, "{err}");
     let regressed: Vec<&str> = cmp["baseline"]
         .as_array()
         .unwrap()
@@ -206,7 +209,7 @@ fn a_bad_row_is_reported_by_line_and_the_rest_replayed() {
         .output()
         .unwrap();
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert_eq!(output.status.code(), Some(SKIPPED), "{err}");
     assert!(err.contains("replay.jsonl:4: invalid JSON"), "{err}");
     let r: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(r["replay"]["tickets"], 24);
@@ -307,7 +310,7 @@ fn tune_writes_the_thresholds_into_the_config_and_keeps_the_rest() {
         .output()
         .unwrap();
     assert!(
-        output.status.code() == Some(0) || output.status.code() == Some(1),
+        output.status.code() == Some(0) || output.status.code() == Some(FAILED),
         "{}",
         stderr(&output)
     );
@@ -346,4 +349,224 @@ fn a_second_replay_is_served_from_the_vector_cache() {
     let (uncached, code, err, _c) = eval(&["--no-vector-cache"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(first["metrics"], uncached["metrics"]);
+}
+
+/// The fixture replay with each row's JSON changed by `edit` (row index, row), plus `extra`
+/// lines; run through `kbctl eval ARGS` with a results file. Returns (results, exit code,
+/// stderr, stdout).
+fn eval_edited(
+    edit: impl Fn(usize, &mut serde_json::Map<String, Value>),
+    extra: &[String],
+    args: &[&str],
+) -> (Value, i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(replay()).unwrap();
+    let mut lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut row: serde_json::Map<String, Value> = serde_json::from_str(line).unwrap();
+            edit(i, &mut row);
+            serde_json::to_string(&row).unwrap()
+        })
+        .collect();
+    lines.extend(extra.iter().cloned());
+    let path = dir.path().join("replay.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let results = dir.path().join("results.json");
+    let output = kbctl(fixture_index())
+        .args(["--index", "idx", "--config"])
+        .arg(config())
+        .arg("eval")
+        .arg(&path)
+        .arg("-o")
+        .arg(&results)
+        .args(args)
+        .output()
+        .unwrap();
+    let value = std::fs::read_to_string(&results)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(Value::Null);
+    (
+        value,
+        output.status.code().unwrap_or(-1),
+        stderr(&output),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+const TIMES: [&str; 3] = ["created_at", "first_response_at", "resolved_at"];
+
+fn rfc3339(row: &serde_json::Map<String, Value>, field: &str) -> chrono::DateTime<chrono::Utc> {
+    row[field].as_str().unwrap().parse().unwrap()
+}
+
+/// The located issues of a results file.
+fn issues_of(r: &Value) -> Vec<String> {
+    r["replay"]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn epoch_milliseconds_give_the_same_first_response_time_as_rfc3339() {
+    let (base, code, err, _) = eval_edited(|_, _| {}, &[], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(base["replay"]["timezone"], "UTC");
+    let (r, code, err, _) = eval_edited(
+        |_, row| {
+            for field in TIMES {
+                let ms = rfc3339(row, field).timestamp_millis();
+                row.insert(field.into(), Value::from(ms));
+            }
+        },
+        // Microseconds fit neither unit: refused, not read as seconds.
+        &[r#"{"id":"US-1","text":"Where is my order?","created_at":1788247334000000}"#.into()],
+        &[],
+    );
+    assert_eq!(code, SKIPPED, "{err}");
+    assert_eq!(
+        r["replay"]["epoch_units"]["milliseconds"], 72,
+        "{}",
+        r["replay"]
+    );
+    assert_eq!(r["replay"]["issue_counts"]["epoch_unit"], 1);
+    assert_eq!(r["replay"]["skipped"], 1);
+    let issues = issues_of(&r);
+    assert!(
+        issues.len() == 1 && issues[0].contains("replay.jsonl:25: created_at: a number that is neither epoch seconds nor epoch milliseconds"),
+        "{issues:?}"
+    );
+    assert!(!issues[0].contains("1788247334000000"), "no value quoted");
+    assert_eq!(r["frt"]["before"], base["frt"]["before"]);
+    let hours = r["frt"]["before"]["median_s"].as_f64().unwrap() / 3600.0;
+    assert!(hours > 0.0 && hours < 48.0, "median FRT {hours} h");
+}
+
+#[test]
+fn an_impossible_date_is_refused_with_its_line() {
+    let (r, code, err, _) = eval_edited(
+        |i, row| {
+            if i == 2 {
+                row.insert("created_at".into(), "2026-02-30T07:22:14Z".into());
+            }
+            if i == 4 {
+                row.insert("first_response_at".into(), "2026-09-08 25:00".into());
+            }
+        },
+        &[],
+        &[],
+    );
+    assert_eq!(code, SKIPPED, "{err}");
+    assert_eq!(r["replay"]["tickets"], 22);
+    assert_eq!(r["replay"]["skipped"], 2);
+    assert_eq!(r["replay"]["issue_counts"]["impossible_time"], 2);
+    let issues = issues_of(&r);
+    assert!(
+        issues[0].contains("replay.jsonl:3: created_at: an impossible date"),
+        "{issues:?}"
+    );
+    assert!(
+        issues[1].contains("replay.jsonl:5: first_response_at: an impossible date"),
+        "{issues:?}"
+    );
+    assert!(err.contains("replay.jsonl:3: created_at"), "{err}");
+}
+
+#[test]
+fn a_duplicate_id_is_skipped_and_the_first_kept() {
+    let first = std::fs::read_to_string(replay())
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let (r, code, err, stdout) = eval_edited(|_, _| {}, &[first], &["--format", "csv"]);
+    assert_eq!(code, SKIPPED, "{err}");
+    assert_eq!(r["replay"]["tickets"], 24);
+    assert_eq!(r["replay"]["skipped"], 1);
+    assert_eq!(r["replay"]["issue_counts"]["duplicate_id"], 1);
+    let issues = issues_of(&r);
+    assert!(
+        issues.len() == 1
+            && issues[0].contains("replay.jsonl:25: duplicate id: the ticket at ")
+            && issues[0].contains("replay.jsonl:1 has the same id"),
+        "{issues:?}"
+    );
+    // The eval table counts each kind.
+    assert!(stdout.contains("replay.issues.duplicate_id,1,"), "{stdout}");
+    assert!(stdout.contains("replay.skipped,1,"), "{stdout}");
+}
+
+#[test]
+fn a_first_response_before_creation_is_reported_and_the_ticket_kept() {
+    let (base, _, _, _) = eval_edited(|_, _| {}, &[], &[]);
+    let (r, code, err, _) = eval_edited(
+        |i, row| {
+            if i == 0 {
+                let created = rfc3339(row, "created_at");
+                let before = created - chrono::Duration::minutes(30);
+                row.insert("first_response_at".into(), before.to_rfc3339().into());
+            }
+        },
+        &[],
+        &[],
+    );
+    assert_eq!(code, 0, "nothing skipped: {err}");
+    assert_eq!(r["replay"]["tickets"], 24);
+    assert_eq!(r["replay"]["skipped"], 0);
+    assert_eq!(r["replay"]["issue_counts"]["negative_frt"], 1);
+    let issues = issues_of(&r);
+    assert!(
+        issues.len() == 1
+            && issues[0].contains("replay.jsonl:1: first_response_at is 30 min before created_at"),
+        "{issues:?}"
+    );
+    let n = base["frt"]["before"]["tickets"].as_u64().unwrap();
+    assert_eq!(
+        r["frt"]["before"]["tickets"],
+        n - 1,
+        "left out of FRT, and said so"
+    );
+    assert!(
+        err.contains("kept with a first-response time left out"),
+        "{err}"
+    );
+}
+
+#[test]
+fn naive_times_are_read_in_the_timezone_given_and_it_is_stated() {
+    let (base, _, _, _) = eval_edited(|_, _| {}, &[], &[]);
+    let warsaw: chrono_tz::Tz = "Europe/Warsaw".parse().unwrap();
+    let naive = |row: &mut serde_json::Map<String, Value>| {
+        for field in TIMES {
+            let local = rfc3339(row, field).with_timezone(&warsaw);
+            row.insert(
+                field.into(),
+                local.format("%d.%m.%Y %H:%M:%S").to_string().into(),
+            );
+        }
+    };
+    let (r, code, err, stdout) =
+        eval_edited(|_, row| naive(row), &[], &["--timezone", "Europe/Warsaw"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["replay"]["timezone"], "Europe/Warsaw");
+    assert_eq!(r["frt"]["before"], base["frt"]["before"]);
+    assert!(
+        stdout.contains("replay.timezone") && stdout.contains("Europe/Warsaw"),
+        "{stdout}"
+    );
+    // The same file read as UTC shifts every time by the same offset: FRT equal, times not.
+    let (utc, code, _, _) = eval_edited(|_, row| naive(row), &[], &["--timezone", "+03:00"]);
+    assert_eq!(code, 0);
+    assert_eq!(utc["replay"]["timezone"], "+03:00");
+    let (_, code, err, _) = eval_edited(|_, _| {}, &[], &["--timezone", "Mars/Olympus"]);
+    assert_eq!(code, ERROR);
+    assert!(
+        err.contains("--timezone Mars/Olympus: not a time zone"),
+        "{err}"
+    );
 }

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files};
+use crate::util::{
+    ERROR, SKIPPED, SMALL_KB, fixtures, ingest, kbctl, search_json, stderr, write_files,
+};
 
 #[test]
 fn reingest_skips_updates_and_removes() {
@@ -89,7 +91,7 @@ fn bad_inputs_are_named_and_everything_else_is_ingested() {
     let bad = fixtures().join("bad");
     let (summary, code, err) = ingest(dir.path(), "idx", &[bad.to_str().unwrap()], &[]);
     assert_eq!(
-        code, 1,
+        code, SKIPPED,
         "a skipped input must show in the exit code; stderr: {err}"
     );
     // Each problem names its file, and its line where there is one.
@@ -118,7 +120,7 @@ fn nothing_to_ingest_leaves_the_index_alone() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[("empty/blank.txt", "   \n")]);
     let (_, code, err) = ingest(dir.path(), "idx", &["empty"], &[]);
-    assert_eq!(code, 1);
+    assert_eq!(code, ERROR, "nothing to ingest is an input error");
     assert!(
         err.contains("no documents found") && err.contains("unchanged"),
         "{err}"
@@ -142,7 +144,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("use-multilingual-v3 (512-d)")
@@ -161,7 +163,7 @@ fn a_changed_model_is_explained_not_mixed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(search.status.code(), Some(1));
+    assert_eq!(search.status.code(), Some(ERROR));
     assert!(stderr(&search).contains("--rebuild"));
     // With --rebuild the other model takes over, and search follows the index's model by itself.
     let rebuilt = kbctl(dir.path())
@@ -334,4 +336,139 @@ fn history_without_gold_docs_is_matched_by_the_agents_reply() {
     assert_eq!(summary["replies_matched"], 1, "{summary}");
     assert_eq!(summary["replies_unmatched"], 1, "{summary}");
     assert_eq!(summary["exemplars"], 1, "{summary}");
+}
+
+/// One problem per line on stderr that names `path` (as kbctl prints it).
+fn problems_naming<'a>(err: &'a str, path: &str) -> Vec<&'a str> {
+    err.lines()
+        .filter(|l| l.starts_with(&format!("kbctl: skipped: {path}:")))
+        .collect()
+}
+
+/// Ingest `kb` in `dir` (fast profile), within a time limit: the walk must never hang.
+fn ingest_promptly(dir: &std::path::Path) -> (serde_json::Value, i32, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kbctl"))
+        .current_dir(dir)
+        .args(["--index", "idx", "--profile", "fast", "-q", "ingest"])
+        .args(["--format", "json", "kb"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("ingest still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let summary = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (summary, output.status.code().unwrap_or(-1), stderr(&output))
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_fifos_and_devices_are_reported_and_never_read() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    let kb = dir.path().join("kb");
+    // Two loops in the knowledge base's own folder, one from a subfolder.
+    symlink(".", kb.join("loop")).unwrap();
+    symlink(".", kb.join("loop2")).unwrap();
+    std::fs::create_dir(kb.join("sub")).unwrap();
+    symlink("..", kb.join("sub/up")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(kb.join("x.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    symlink("/dev/zero", kb.join("zero.md")).unwrap();
+    // A link to a regular file outside the folder is read, once.
+    write_files(
+        dir.path(),
+        &[(
+            "elsewhere/shared.md",
+            "# Shared article\n\nAbout gift cards.\n",
+        )],
+    );
+    symlink("../elsewhere/shared.md", kb.join("shared.md")).unwrap();
+
+    let (summary, code, err) = ingest_promptly(dir.path());
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
+    assert_eq!(summary["documents"], 5, "{summary}\n{err}");
+    assert_eq!(summary["added"], 5, "{summary}");
+    assert!(!err.contains("duplicate document id"), "{err}");
+    for (path, message) in [
+        ("kb/loop", "the directory kb again"),
+        ("kb/loop2", "the directory kb again"),
+        ("kb/sub/up", "the directory kb again"),
+        ("kb/x.md", "not a regular file: FIFO"),
+        ("kb/zero.md", "not a regular file: character device"),
+    ] {
+        let lines = problems_naming(&err, path);
+        assert_eq!(lines.len(), 1, "{path}: one message expected in\n{err}");
+        assert!(
+            lines[0].contains(message),
+            "{path}: {message:?} missing: {}",
+            lines[0]
+        );
+    }
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("kbctl: skipped:"))
+            .count(),
+        5,
+        "{err}"
+    );
+    let found = search_json(dir.path(), &["--profile", "fast", "gift cards"]);
+    assert!(String::from_utf8_lossy(&found.stdout).contains("\"shared\""));
+}
+
+#[cfg(unix)]
+#[test]
+fn one_symlink_loop_skips_nothing_real() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    std::os::unix::fs::symlink(".", dir.path().join("kb/loop")).unwrap();
+    let (summary, code, err) = ingest_promptly(dir.path());
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
+    assert_eq!(summary["documents"], 4, "{summary}");
+    assert_eq!(summary["files"], 4, "{summary}");
+    assert_eq!(problems_naming(&err, "kb/loop").len(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_named_with_the_key_that_raises_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), SMALL_KB);
+    let big = format!("# Big\n\n{}\n", "word ".repeat(400));
+    write_files(
+        dir.path(),
+        &[
+            ("kb/big.md", big.as_str()),
+            ("kbctl.yaml", "ingest:\n  max_doc_bytes: 1000\n"),
+        ],
+    );
+    let (summary, code, err) = ingest_promptly(dir.path());
+    assert_eq!(code, crate::util::SKIPPED, "{err}");
+    assert_eq!(summary["documents"], 4, "{summary}");
+    let lines = problems_naming(&err, "kb/big.md");
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("1 kB") && lines[0].contains("ingest.max_doc_bytes"),
+        "{}",
+        lines[0]
+    );
+    // Raised, it is read.
+    write_files(
+        dir.path(),
+        &[("kbctl.yaml", "ingest:\n  max_doc_bytes: 100000\n")],
+    );
+    let (summary, code, err) = ingest_promptly(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["added"], 1, "{summary}");
 }

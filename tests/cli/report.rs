@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::{fixtures, kbctl, stderr};
+use crate::util::{ERROR, fixtures, kbctl, stderr};
 
 fn results() -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixtures().join("eval/results.json")).unwrap())
@@ -133,7 +133,7 @@ fn results_of_another_version_or_missing_a_field_are_refused_clearly() {
     let other = dir.path().join("v99.json");
     std::fs::write(&other, r.to_string()).unwrap();
     let output = report(&[other.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("results version 99, this kbctl reads version 1"),
@@ -145,7 +145,7 @@ fn results_of_another_version_or_missing_a_field_are_refused_clearly() {
     let missing = dir.path().join("missing.json");
     std::fs::write(&missing, r.to_string()).unwrap();
     let output = report(&[missing.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     let err = stderr(&output);
     assert!(
         err.contains("results file incomplete: missing field `metrics`"),
@@ -153,7 +153,7 @@ fn results_of_another_version_or_missing_a_field_are_refused_clearly() {
     );
 
     let output = report(&["fixtures/eval/kbctl.yaml"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     assert!(
         stderr(&output).contains("not a results file"),
         "{}",

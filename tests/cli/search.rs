@@ -1,6 +1,6 @@
 //! `kbctl search`: cross-lingual retrieval, formats, explain, stdin streams, retrieval evaluation.
 
-use crate::util::{fixtures, ingest, json, kbctl, small_index, stderr};
+use crate::util::{ERROR, fixtures, ingest, json, kbctl, small_index, stderr};
 
 fn top_doc(query: &str, mode: &str) -> String {
     let output = kbctl(small_index())
@@ -99,7 +99,7 @@ fn missing_index_is_a_user_error() {
         .args(["--index", "nowhere", "search", "x"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(ERROR));
     assert!(
         stderr(&output).contains("kbctl ingest"),
         "{}",

@@ -4,6 +4,12 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The exit-code contract (src/exit.rs): a failed gate or check, a run that could not be judged,
+/// some records skipped.
+pub const FAILED: i32 = 1;
+pub const ERROR: i32 = 2;
+pub const SKIPPED: i32 = 3;
+
 /// `kbctl` run in `cwd`, with only the set-up location inherited (KBCTL_HOME, if set).
 pub fn kbctl(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("kbctl").expect("kbctl binary");
