@@ -1,7 +1,8 @@
-//! Bounded physical lines and CSV rows read record by record: a bad row (extra field, invalid UTF-8, unterminated quote, over-long record) is one issue at its physical line, never the end of the file.
+//! CSV rows read record by record over capped physical lines: a bad row (extra field, invalid UTF-8, unterminated quote, over-long record) is one issue at its physical line, never the end of the file.
 //!
-//! Used by every CSV reader (ticket streams, replay files, FAQ tables) and, for the lines, by
-//! the line-based ticket formats. Records are assembled from physical lines here, so a line
+//! Used by every CSV reader (ticket streams, replay files, FAQ tables); the line-based formats
+//! use [`crate::lines`], whose record size cap (`input.max_record_bytes`) applies here too.
+//! Records are assembled from physical lines here, so a line
 //! number is always the physical line a record starts on (a quoted field may span lines), and
 //! a record can be given up and its later lines read again as rows.
 //!
@@ -17,27 +18,24 @@
 use std::collections::VecDeque;
 use std::io::BufRead;
 
-/// Default cap on one record (a ticket line, a CSV row): 8 MiB.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 8 * 1024 * 1024;
-
-/// One physical line, without its line ending (`\n` or `\r\n`).
+/// One physical line as bytes (UTF-8 is checked per field), without its `\n` or `\r\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     Text(Vec<u8>),
     /// Longer than the cap: only its length was kept.
-    TooLong(usize),
+    TooLong(u64),
 }
 
 /// Physical lines of a reader, numbered from 1, never holding more than `max` bytes of one.
 pub struct Lines<R> {
     reader: R,
-    max: usize,
+    max: u64,
     number: usize,
     done: bool,
 }
 
 impl<R: BufRead> Lines<R> {
-    pub fn new(reader: R, max: usize) -> Self {
+    pub fn new(reader: R, max: u64) -> Self {
         Self {
             reader,
             max,
@@ -55,8 +53,9 @@ impl<R: BufRead> Iterator for Lines<R> {
             return None;
         }
         let mut buf = Vec::new();
-        let mut total = 0usize;
+        let mut total = 0u64;
         let mut any = false;
+        let mut last = None;
         loop {
             let chunk = match self.reader.fill_buf() {
                 Ok(chunk) => chunk,
@@ -78,8 +77,12 @@ impl<R: BufRead> Iterator for Lines<R> {
             let newline = chunk.iter().position(|&b| b == b'\n');
             let take = newline.map_or(chunk.len(), |i| i + 1);
             let content = &chunk[..newline.unwrap_or(take)];
-            total += content.len();
-            if total <= self.max {
+            total += content.len() as u64;
+            if let Some(&b) = content.last() {
+                last = Some(b);
+            }
+            // One byte of slack for the `\r` of a `\r\n` line.
+            if total <= self.max.saturating_add(1) {
                 buf.extend_from_slice(content);
             } else if !buf.is_empty() {
                 buf = Vec::new();
@@ -90,9 +93,11 @@ impl<R: BufRead> Iterator for Lines<R> {
             }
         }
         self.number += 1;
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-            total = total.saturating_sub(1);
+        if last == Some(b'\r') {
+            total -= 1;
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
         }
         let line = if total > self.max {
             Line::TooLong(total)
@@ -171,7 +176,7 @@ pub struct CsvRows<R> {
     /// Lines given back to be read again (after a record was found to have swallowed them).
     pending: VecDeque<(usize, std::io::Result<Line>)>,
     header: Vec<String>,
-    max: usize,
+    max: u64,
     /// A row of this file spanned lines: a line inside a quote that looks like a row is then
     /// no longer taken as proof of an unterminated quote.
     multiline_seen: bool,
@@ -182,7 +187,7 @@ pub type HeaderIssue = RowIssue;
 
 impl<R: BufRead> CsvRows<R> {
     /// Read the header (the first record; a UTF-8 byte-order mark is dropped).
-    pub fn open(reader: R, max: usize) -> Result<Self, HeaderIssue> {
+    pub fn open(reader: R, max: u64) -> Result<Self, HeaderIssue> {
         let mut rows = Self {
             lines: Lines::new(reader, max),
             pending: VecDeque::new(),
@@ -248,7 +253,7 @@ impl<R: BufRead> CsvRows<R> {
     fn next_record(&mut self) -> Option<Result<Record, RowIssue>> {
         // The lines of the record being assembled, and its size.
         let mut lines: Vec<(usize, Vec<u8>)> = Vec::new();
-        let mut size = 0usize;
+        let mut size = 0u64;
         let unterminated = |first: usize| {
             RowIssue {
             line: first,
@@ -290,7 +295,7 @@ impl<R: BufRead> CsvRows<R> {
                 if scan(&bytes, State::StartField) != State::Quoted {
                     return Some(Ok((n, split(&bytes))));
                 }
-                size = bytes.len();
+                size = bytes.len() as u64;
                 lines.push((n, bytes));
                 continue;
             }
@@ -302,7 +307,7 @@ impl<R: BufRead> CsvRows<R> {
                 self.give_back(rest);
                 return Some(Err(unterminated(first)));
             }
-            size += bytes.len() + 1;
+            size += bytes.len() as u64 + 1;
             if size > self.max {
                 let mut rest = lines.split_off(1);
                 rest.push((n, bytes));
@@ -339,13 +344,11 @@ impl<R: BufRead> CsvRows<R> {
     }
 }
 
-/// "line of 1600000000 bytes is over the cap of 8388608 bytes ...".
-pub fn too_long(line: usize, len: usize, max: usize) -> RowIssue {
+/// A record over the cap, in the words of [`crate::lines::too_long`].
+pub fn too_long(line: usize, len: u64, max: u64) -> RowIssue {
     RowIssue {
         line,
-        message: format!(
-            "record of {len} bytes is over the {max}-byte cap: skipped (raise `ticket.max_record_bytes` in kbctl.yaml)"
-        ),
+        message: crate::lines::too_long(len, max),
     }
 }
 
@@ -468,11 +471,8 @@ mod tests {
         let items: Vec<RowItem> = rows.collect();
         assert_eq!(lines_of(&items), [Ok(2), Err(3), Ok(4)]);
         let issue = items[1].as_ref().unwrap_err();
-        assert!(issue.message.contains("1000-byte cap"), "{issue:?}");
-        assert!(
-            issue.message.contains("ticket.max_record_bytes"),
-            "{issue:?}"
-        );
+        assert!(issue.message.contains("1000-byte"), "{issue:?}");
+        assert!(issue.message.contains(crate::lines::CAP_KEY), "{issue:?}");
     }
 
     #[test]

@@ -427,7 +427,7 @@ pub fn read<'a>(
 ) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
     let issue = move |line: usize, message: String| InputIssue::new(origin, Some(line), message);
     match format {
-        InputFormat::Csv => read_csv(reader, origin, map),
+        InputFormat::Csv => read_csv(reader, origin, map, cap),
         InputFormat::Document => {
             let mut reader = std::io::Read::take(reader, cap.saturating_add(1));
             let mut text = String::new();
@@ -499,35 +499,42 @@ fn looks_like_json(line: &str) -> bool {
         || (trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok())
 }
 
+/// CSV tickets, row by row (see [`crate::csvrows`]): a bad row (field count, invalid UTF-8, an
+/// unterminated quote, over `cap` bytes) is one issue at its physical line, and the rows after
+/// it are read; rows come out as they are read.
 fn read_csv<'a>(
     reader: Box<dyn BufRead + Send + 'a>,
     origin: &'a str,
     map: &'a ColumnMap,
+    cap: u64,
 ) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(reader);
-    let columns = match csv_reader.headers() {
-        Ok(h) => map.resolve(h),
-        Err(err) => Err(format!("cannot read the CSV header: {err}")),
+    let fail = |line: usize, message: String| -> Box<dyn Iterator<Item = Record> + Send + 'a> {
+        Box::new(std::iter::once(Err(InputIssue::new(
+            origin,
+            Some(line),
+            message,
+        ))))
     };
-    let columns = match columns {
-        Ok(c) => c,
-        Err(message) => {
-            return Box::new(std::iter::once(Err(InputIssue::new(
-                origin,
-                Some(1),
-                message,
-            ))));
+    let rows = match crate::csvrows::CsvRows::open(reader, cap) {
+        Ok(rows) => rows,
+        Err(issue) => {
+            return fail(
+                issue.line,
+                format!("cannot read the CSV header: {}", issue.message),
+            );
         }
     };
-    Box::new(csv_reader.into_records().map(move |record| {
-        let record = record.map_err(|err| InputIssue::from_csv(origin, &err))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    let columns = match map.resolve(&csv::StringRecord::from(rows.header().to_vec())) {
+        Ok(c) => c,
+        Err(message) => return fail(1, message),
+    };
+    Box::new(rows.map(move |row| {
+        let row = row.map_err(|issue| InputIssue::new(origin, Some(issue.line), issue.message))?;
+        let line = row.line;
         let get = |field: &str| {
             columns
                 .get(field)
-                .and_then(|&i| record.get(i))
+                .and_then(|&i| row.fields.get(i))
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
@@ -685,6 +692,57 @@ mod tests {
         assert_eq!(records[0].as_ref().unwrap().id, "C-1");
         let err = ColumnMap::parse("txt=Body").unwrap_err().to_string();
         assert!(err.contains("unknown field `txt`"), "{err}");
+    }
+
+    /// Ticket CSV streams read row by row: a broken quote, an extra field, invalid UTF-8 and an
+    /// over-long row are one issue each at their physical line, and the next rows are answered.
+    #[test]
+    fn bad_csv_ticket_rows_are_located_and_the_next_rows_read() {
+        let mut input = b"id,text\n\
+            1,\"broken quote\n\
+            2,next\n\
+            3,extra,4111 1111 1111 1111\n\
+            4,bad \xfe\n\
+            5,\"two\nlines\"\n\
+            6,"
+        .to_vec();
+        input.extend(std::iter::repeat_n(b'x', 2_000));
+        input.extend_from_slice(b"\n7,last\n");
+        let records: Vec<Record> = read(
+            Box::new(std::io::Cursor::new(input)),
+            InputFormat::Csv,
+            "in.csv",
+            &ColumnMap::default(),
+            1_000,
+        )
+        .collect();
+        let got: Vec<Result<String, (usize, String)>> = records
+            .iter()
+            .map(|r| match r {
+                Ok(t) => Ok(t.id.clone()),
+                Err(i) => Err((i.line.unwrap(), i.message.clone())),
+            })
+            .collect();
+        assert_eq!(got.len(), 7, "{got:?}");
+        assert!(
+            matches!(&got[0], Err((2, m)) if m.contains("unterminated quote")),
+            "{got:?}"
+        );
+        assert_eq!(got[1], Ok("2".to_string()));
+        assert_eq!(
+            got[2],
+            Err((4, "row has 3 fields, the header has 2".to_string()))
+        );
+        assert!(
+            matches!(&got[3], Err((5, m)) if m.contains("invalid UTF-8")),
+            "{got:?}"
+        );
+        assert_eq!(got[4], Ok("5".to_string()));
+        assert!(
+            matches!(&got[5], Err((8, m)) if m.contains(crate::lines::CAP_KEY)),
+            "{got:?}"
+        );
+        assert_eq!(got[6], Ok("7".to_string()));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Replay input: historical tickets with their outcomes (JSONL, CSV or Parquet, read through polars lazy scans), mapped to one schema.
+//! Replay input: historical tickets with their outcomes (JSONL and Parquet through polars lazy scans, CSV row by row through `csvrows`), mapped to one schema.
 //!
 //! The schema (every field but the text is optional):
 //!
@@ -255,6 +255,9 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
             return read_jsonl_lines(path, map, cap);
         }
     }
+    if kind == Kind::Csv {
+        return read_csv(path, map, cap);
+    }
     match read_frame(path, kind, map) {
         Ok(rows) => Ok(rows),
         // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
@@ -262,6 +265,42 @@ pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<Replay
         Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map, cap),
         Err(err) => Err(err),
     }
+}
+
+/// A CSV replay, row by row (see [`crate::csvrows`]): a row with too many or too few fields,
+/// invalid UTF-8, an unterminated quote or over `cap` bytes is one issue at its physical line,
+/// and the rows after it are read. Empty cells are missing values.
+fn read_csv(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
+    let origin = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+    let rows =
+        crate::csvrows::CsvRows::open(std::io::BufReader::new(file), cap).map_err(|issue| {
+            UserError::Invalid(format!(
+                "{origin}:{}: cannot read the CSV header: {}",
+                issue.line, issue.message
+            ))
+        })?;
+    let header = rows.header().to_vec();
+    let mapping = map.resolve(&header, &origin)?;
+    let index: Vec<(String, usize)> = mapping
+        .into_iter()
+        .filter_map(|(field, column)| header.iter().position(|h| *h == column).map(|i| (field, i)))
+        .collect();
+    Ok(rows
+        .map(|row| {
+            let mut row =
+                row.map_err(|issue| InputIssue::new(&origin, Some(issue.line), issue.message))?;
+            let mut object = Map::new();
+            for (field, i) in &index {
+                let value = std::mem::take(&mut row.fields[*i]);
+                if !value.is_empty() {
+                    object.insert(field.clone(), Value::String(value));
+                }
+            }
+            from_object(object, &origin, row.line, &map.zone)
+        })
+        .collect())
 }
 
 /// Read every replay file and check the rows together (see [`sanity`]): duplicate ids across
@@ -279,6 +318,7 @@ pub fn read_all(
 }
 
 /// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
+/// (CSV replays go through [`read_csv`]; polars would give up a whole file over one bad row.)
 fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
@@ -838,5 +878,75 @@ mod tests {
         let t = read(&path, &plus3, 1_000_000).unwrap().remove(0).unwrap();
         assert_eq!(t.created, Some(1_788_247_334.0 - 3.0 * 3600.0));
         assert_eq!(t.human_frt_s(), Some(900.0));
+    }
+
+    /// Each kind of bad CSV row is one issue at its physical line; the rows after it are read.
+    #[test]
+    fn bad_csv_rows_are_located_at_their_physical_line_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"id,text,category\n\
+            a,\"two\nlines\",billing\n\
+            b,extra,billing,4111 1111 1111 1111\n\
+            c,bad \xff byte,billing\n\
+            d,fine,delivery\n\
+            e,\"broken quote,billing\n\
+            f,after the quote,account\n\
+            g,too few\n\
+            h,last,account\n"
+            .to_vec();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, &text).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
+        let got: Vec<Result<(String, usize), usize>> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(t) => Ok((t.ticket.id.clone(), t.line)),
+                Err(issue) => Err(issue.line.unwrap()),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Ok(("a".into(), 2)),
+                Err(4),
+                Err(5),
+                Ok(("d".into(), 6)),
+                Err(7),
+                Ok(("f".into(), 8)),
+                Err(9),
+                Ok(("h".into(), 10)),
+            ]
+        );
+        let messages: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|i| i.to_string()))
+            .collect();
+        assert!(
+            messages[0].contains("r.csv:4: row has 4 fields, the header has 3"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("invalid UTF-8 in column `text`"),
+            "{messages:?}"
+        );
+        assert!(messages[2].contains("unterminated quote"), "{messages:?}");
+        assert!(messages[3].contains("row has 2 fields"), "{messages:?}");
+        // The rejected values are never quoted.
+        assert!(!messages.iter().any(|m| m.contains("4111")), "{messages:?}");
+        assert_eq!(rows[0].as_ref().unwrap().ticket.body, "two\nlines");
+        assert_eq!(
+            rows[5].as_ref().unwrap().category.as_deref(),
+            Some("account")
+        );
+        // A row over the record cap is one issue too.
+        text.extend_from_slice(b"i,");
+        text.extend(std::iter::repeat_n(b'x', 2000));
+        text.extend_from_slice(b",account\nj,after the long one,account\n");
+        std::fs::write(&path, &text).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1000).unwrap();
+        let long = rows[8].as_ref().unwrap_err();
+        assert_eq!(long.line, Some(11));
+        assert!(long.message.contains(crate::lines::CAP_KEY), "{long}");
+        assert_eq!(rows[9].as_ref().unwrap().ticket.id, "j");
     }
 }
