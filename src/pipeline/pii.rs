@@ -792,7 +792,10 @@ impl Span<'_, '_> {
         if !self.has_prefix() && len == 26 && self.nrb_layout() && nrb_ok(self.digits) {
             self.push(out, PiiKind::Iban, start, SCORE_IBAN);
         }
-        if !self.has_prefix() && self.snils_layout() && snils_ok(self.digits, false) {
+        if !self.has_prefix()
+            && self.snils_layout(cue == Some(Cue::Snils))
+            && snils_ok(self.digits, false)
+        {
             self.push(
                 out,
                 PiiKind::Snils,
@@ -884,8 +887,9 @@ impl Span<'_, '_> {
         self.sizes == [26] || (self.sizes == [2, 4, 4, 4, 4, 4, 4] && self.uniform_plain_seps())
     }
 
-    /// "123-456-789 01", "123 456 789 01" or "123-456-789-01".
-    fn snils_layout(&self) -> bool {
+    /// "123-456-789 01", "123 456 789 01" or "123-456-789-01"; after the word СНИЛС also with
+    /// dots or slashes throughout ("123.456.789.01").
+    fn snils_layout(&self, cued: bool) -> bool {
         if self.sizes != [3, 3, 3, 2] {
             return false;
         }
@@ -893,7 +897,7 @@ impl Span<'_, '_> {
         matches!(
             (seps[0], seps[1], seps[2]),
             ("-", "-", " " | "-") | (" ", " ", " ")
-        )
+        ) || (cued && self.uniform_plain_seps())
     }
 
     fn phone_layout(&self, cued: bool) -> bool {
@@ -904,14 +908,17 @@ impl Span<'_, '_> {
         }
         // Dots separate groups only in North American numbers ("212.555.1234"); elsewhere
         // dotted digits are versions, IPs or dates. Slashes are dates, fractions and pairs.
-        if self.seps().any(|s| s.contains('/')) {
-            return false;
-        }
+        // After a `+` the number is international whatever separates its groups, as long as
+        // one separator does throughout ("+48.601.234.567", "+48/601/234/567").
+        let slashed = self.seps().any(|s| s.contains('/'));
         let dotted = self.seps().any(|s| s == ".");
         if self.run.plus {
-            return !dotted
+            return (!(dotted || slashed) || self.uniform_plain_seps())
                 && intl_ok(self.digits)
                 && (self.sizes.len() <= 2 || self.sizes.iter().all(|&s| s <= 8));
+        }
+        if slashed {
+            return false;
         }
         if len >= 10 && d.starts_with(b"00") && !dotted {
             return intl_ok(&self.digits[2..]);
@@ -1770,6 +1777,10 @@ mod tests {
     #[test]
     fn snils_formats() {
         assert_kind("СНИЛС 112-233-445 95", PiiKind::Snils, "112-233-445 95");
+        assert_kind("СНИЛС 112.233.445.95", PiiKind::Snils, "112.233.445.95");
+        assert_kind("tel. +48.601.234.567", PiiKind::Phone, "+48.601.234.567");
+        assert_kind("call +48/601/234/567", PiiKind::Phone, "+48/601/234/567");
+        assert_kind("СНИЛС 112/233/445/95", PiiKind::Snils, "112/233/445/95");
         assert_kind("снилс: 112 233 445 95", PiiKind::Snils, "112 233 445 95");
         assert_kind("СНИЛС 11223344595", PiiKind::Snils, "11223344595");
         assert_kind(
