@@ -154,6 +154,26 @@ fn scan(bytes: &[u8], mut state: State) -> State {
     }
 }
 
+/// Whether one line is a well-formed row on its own: every quote opens a field, closes it before
+/// a comma or the end, or is doubled inside it. A line of a quoted field's continuation
+/// usually is not (`lines, quoted",billing`: its quote closes a field it never opened).
+fn well_formed(bytes: &[u8]) -> bool {
+    let mut state = State::StartField;
+    for &b in bytes {
+        state = match (state, b) {
+            (State::StartField, b'"') => State::Quoted,
+            (State::StartField | State::Unquoted | State::QuoteInQuoted, b',') => State::StartField,
+            (State::Unquoted, b'"') => return false,
+            (State::StartField | State::Unquoted, _) => State::Unquoted,
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::QuoteInQuoted, _) => return false,
+        };
+    }
+    state != State::Quoted
+}
+
 /// Split one complete record into its fields (bytes).
 fn split(record: &[u8]) -> Vec<Vec<u8>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -244,9 +264,7 @@ impl<R: BufRead> CsvRows<R> {
 
     /// Whether one line is, on its own, a complete row of the header's width.
     fn looks_like_a_row(&self, bytes: &[u8]) -> bool {
-        !self.header.is_empty()
-            && scan(bytes, State::StartField) != State::Quoted
-            && split(bytes).len() == self.header.len()
+        !self.header.is_empty() && well_formed(bytes) && split(bytes).len() == self.header.len()
     }
 
     /// The next complete record as (first line, fields), or an issue.
@@ -444,6 +462,19 @@ mod tests {
                 .contains("unterminated quote")
         );
         assert_eq!(items[2].as_ref().unwrap().fields, ["3", "next"]);
+    }
+
+    #[test]
+    fn a_continuation_line_with_the_header_width_is_not_taken_for_a_row() {
+        // "lines, quoted\",x" has three fields, but its quote closes a field it never opened.
+        let (_, items) =
+            rows(b"id,text,more\n1,\"two\nlines, quoted\",x\n2,next,y\n3,\"open,z\n4,after,w\n");
+        assert_eq!(lines_of(&items), [Ok(2), Ok(4), Err(5), Ok(6)]);
+        assert_eq!(items[0].as_ref().unwrap().fields[1], "two\nlines, quoted");
+        assert!(well_formed(b"a,\"b \"\"c\"\"\",d"));
+        assert!(!well_formed(b"a,b\"c"));
+        assert!(!well_formed(b"a,\"b\"c"));
+        assert!(!well_formed(b"a,\"open"));
     }
 
     #[test]
