@@ -1,4 +1,4 @@
-//! Replay input: historical tickets with their outcomes (JSONL and Parquet through polars lazy scans, CSV row by row through `csvrows`), mapped to one schema.
+//! Replay input: historical tickets with their outcomes (JSONL line by line, CSV row by row through `csvrows`, Parquet through polars), mapped to one schema.
 //!
 //! The schema (every field but the text is optional):
 //!
@@ -238,32 +238,19 @@ impl Kind {
 }
 
 /// Read a replay file. File-level problems (missing, no text column) are errors; a bad row is a
-/// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
-/// one such issue, never held in memory (the file is then read line by line).
+/// located issue in its place, and the other rows are read. A record over `cap` bytes is one
+/// such issue, never held in memory. JSONL and CSV are read record by record, so each line's
+/// values keep their JSON types (a number where the text should be is refused, as `answer`
+/// refuses it, not turned into text by a whole-file schema); Parquet through polars.
 pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     if !path.is_file() {
         return Err(UserError::Invalid(format!("{origin}: no such file")).into());
     }
-    let kind = Kind::of(path)?;
-    if kind == Kind::Jsonl {
-        let file = std::fs::File::open(path)
-            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
-        let longest = crate::lines::longest(std::io::BufReader::new(file))
-            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
-        if longest > cap {
-            return read_jsonl_lines(path, map, cap);
-        }
-    }
-    if kind == Kind::Csv {
-        return read_csv(path, map, cap);
-    }
-    match read_frame(path, kind, map) {
-        Ok(rows) => Ok(rows),
-        // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
-        // lines are reported where they are and the others replayed.
-        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map, cap),
-        Err(err) => Err(err),
+    match Kind::of(path)? {
+        Kind::Jsonl => read_jsonl_lines(path, map, cap),
+        Kind::Csv => read_csv(path, map, cap),
+        Kind::Parquet => read_parquet(path, map),
     }
 }
 
@@ -317,12 +304,16 @@ pub fn read_all(
     Ok(sanity::check(records))
 }
 
-/// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
-/// (CSV replays go through [`read_csv`]; polars would give up a whole file over one bad row.)
-fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+/// Scan a Parquet file with polars, keep the mapped columns, and turn each row into a replay
+/// ticket.
+fn read_parquet(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
-    let mut frame = scan(path, kind).map_err(cannot)?;
+    let mut frame = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(cannot)?;
     let columns: Vec<String> = frame
         .collect_schema()
         .map_err(cannot)?
@@ -337,10 +328,6 @@ fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<Re
         let series = df.column(column)?.as_materialized_series();
         values.push(series.iter().map(|v| to_json(&v)).collect());
     }
-    let first_line = match kind {
-        Kind::Csv => 2,
-        _ => 1,
-    };
     Ok((0..df.height())
         .map(|row| {
             let mut object = Map::new();
@@ -350,24 +337,10 @@ fn read_frame(path: &Path, kind: Kind, map: &ReplayMap) -> anyhow::Result<Vec<Re
                     object.insert(field.clone(), value);
                 }
             }
-            let line = row + first_line;
+            let line = row + 1;
             from_object(object, &origin, line, &map.zone)
         })
         .collect())
-}
-
-fn scan(path: &Path, kind: Kind) -> PolarsResult<LazyFrame> {
-    let path = PlRefPath::new(path.to_string_lossy().as_ref());
-    match kind {
-        Kind::Jsonl => LazyJsonLineReader::new(path)
-            .with_infer_schema_length(None)
-            .finish(),
-        Kind::Csv => LazyCsvReader::new(path)
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .finish(),
-        Kind::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
-    }
 }
 
 fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
