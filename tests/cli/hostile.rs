@@ -404,10 +404,11 @@ fn data_cannot_inject_html_links_or_images_into_the_markdown_report() {
     let raw = std::fs::read_to_string(&results).unwrap();
     let r: Value = serde_json::from_str(&raw).unwrap();
     // The payloads did reach the results: the report is what has to defuse them.
-    let examples = r["gaps"].to_string();
+    let examples = r["gaps"][0]["examples"].to_string();
     assert!(
-        examples.contains("<script>"),
-        "a gap example carries a payload: {examples}"
+        INJECTIONS.iter().any(|p| examples.contains(p)),
+        "a gap example carries a payload: {}",
+        r["gaps"]
     );
     let categories = r["segments"]["category"].to_string();
     assert!(categories.contains("<img src=x"), "{categories}");
