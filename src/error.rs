@@ -64,21 +64,6 @@ impl InputIssue {
         self.kind = Some(kind);
         self
     }
-
-    /// A CSV record that could not be read, at its line, with a plain message for a row whose
-    /// field count differs from the header's.
-    pub fn from_csv(path: impl Into<PathBuf>, err: &csv::Error) -> Self {
-        let line = err.position().map(|p| p.line() as usize);
-        let message = match err.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => {
-                format!("row has {len} fields, the header has {expected_len}")
-            }
-            _ => err.to_string(),
-        };
-        Self::new(path, line, message)
-    }
 }
 
 /// True when `err` (or anything in its chain) is a broken pipe: the reader went away, exit quietly.

@@ -8,6 +8,7 @@ pub mod cli;
 mod cmd;
 pub mod config;
 pub mod corpus;
+pub mod csvrows;
 pub mod embed;
 pub mod error;
 pub mod eval;

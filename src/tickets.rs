@@ -84,27 +84,103 @@ impl Ticket {
 }
 
 /// The shape of a JSONL ticket: `text`, or `subject` + `body`, or `messages`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 struct RawTicket {
-    #[serde(default)]
     id: Option<serde_json::Value>,
-    #[serde(default)]
     text: Option<String>,
-    #[serde(default)]
     subject: Option<String>,
-    #[serde(default)]
     body: Option<String>,
-    #[serde(default)]
     customer: Option<Customer>,
-    #[serde(default)]
     channel: Option<String>,
-    #[serde(default)]
     created_at: Option<String>,
-    #[serde(default)]
     messages: Vec<Message>,
 }
 
+/// What a JSON value is, without what it says: "a number (16 digits)", "a string (12
+/// characters)". Error messages use this, never the value (it may be a card number).
+pub fn describe(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(n) => {
+            let digits = n.to_string().chars().filter(char::is_ascii_digit).count();
+            format!("a number ({digits} digit{})", plural(digits))
+        }
+        Value::String(s) => {
+            let n = s.chars().count();
+            format!("a string ({n} character{})", plural(n))
+        }
+        Value::Array(items) => format!("an array ({} item{})", items.len(), plural(items.len())),
+        Value::Object(map) => format!("an object ({} key{})", map.len(), plural(map.len())),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// "field `text`: expected a string, found a number (16 digits)".
+fn wrong(field: &str, expected: &str, found: &serde_json::Value) -> String {
+    format!(
+        "field `{field}`: expected {expected}, found {}",
+        describe(found)
+    )
+}
+
+/// A string field, absent or null as `None`.
+fn string_field(
+    object: &serde_json::Map<String, serde_json::Value>,
+    field: &str,
+    path: &str,
+) -> Result<Option<String>, String> {
+    match object.get(field) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(wrong(path, "a string", other)),
+    }
+}
+
 impl RawTicket {
+    /// Validate a JSON object field by field; a message names the field and what was found
+    /// there (its kind and size), never the value.
+    fn from_object(object: &serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
+        use serde_json::Value;
+        let id = match object.get("id") {
+            None | Some(Value::Null) => None,
+            Some(v @ (Value::String(_) | Value::Number(_))) => Some(v.clone()),
+            Some(other) => return Err(wrong("id", "a string or a number", other)),
+        };
+        let customer = match object.get("customer") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(c)) => Some(Customer {
+                name: string_field(c, "name", "customer.name")?,
+                email: string_field(c, "email", "customer.email")?,
+                plan: string_field(c, "plan", "customer.plan")?,
+            }),
+            Some(other) => return Err(wrong("customer", "an object", other)),
+        };
+        let messages = match object.get("messages") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| message_from(item, i))
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(wrong("messages", "a list", other)),
+        };
+        Ok(Self {
+            id,
+            text: string_field(object, "text", "text")?,
+            subject: string_field(object, "subject", "subject")?,
+            body: string_field(object, "body", "body")?,
+            customer,
+            channel: string_field(object, "channel", "channel")?,
+            created_at: string_field(object, "created_at", "created_at")?,
+            messages,
+        })
+    }
+
     fn into_ticket(self, fallback_id: String) -> Result<Ticket, String> {
         let id = match self.id {
             Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
@@ -138,12 +214,59 @@ impl RawTicket {
     }
 }
 
+/// One element of `messages`, checked field by field.
+fn message_from(item: &serde_json::Value, i: usize) -> Result<Message, String> {
+    let at = |field: &str| format!("messages[{i}].{field}");
+    let serde_json::Value::Object(m) = item else {
+        return Err(wrong(&format!("messages[{i}]"), "an object", item));
+    };
+    let role = match m.get("role") {
+        Some(serde_json::Value::String(r)) => match r.trim().to_ascii_lowercase().as_str() {
+            "customer" => Role::Customer,
+            "agent" | "assistant" | "bot" => Role::Agent,
+            _ => {
+                return Err(format!(
+                    "field `{}`: expected customer or agent, found {}",
+                    at("role"),
+                    describe(&m["role"])
+                ));
+            }
+        },
+        None => return Err(format!("field `{}`: missing", at("role"))),
+        Some(other) => return Err(wrong(&at("role"), "customer or agent", other)),
+    };
+    let text = match m.get("text") {
+        Some(serde_json::Value::String(t)) => t.clone(),
+        None => return Err(format!("field `{}`: missing", at("text"))),
+        Some(other) => return Err(wrong(&at("text"), "a string", other)),
+    };
+    Ok(Message {
+        role,
+        text,
+        at: string_field(m, "at", &at("at"))?,
+    })
+}
+
 /// A ticket from a JSON object (`text`, or `subject` + `body`, or `messages`); other keys are
 /// ignored. `fallback_id` names it when it has no `id`. Used by replay files read through polars.
+/// Messages name the field and the kind of value found, never the value.
 pub fn ticket_from_json(value: serde_json::Value, fallback_id: String) -> Result<Ticket, String> {
-    let raw: RawTicket =
-        serde_json::from_value(value).map_err(|err| format!("invalid ticket: {err}"))?;
-    raw.into_ticket(fallback_id)
+    let serde_json::Value::Object(object) = &value else {
+        return Err(format!(
+            "expected a JSON object, found {}",
+            describe(&value)
+        ));
+    };
+    RawTicket::from_object(object)?.into_ticket(fallback_id)
+}
+
+/// A JSON syntax error as its kind and column; a data error (never raised when parsing into
+/// `serde_json::Value`, but kept safe) without the text serde would quote.
+pub fn json_error(err: &serde_json::Error) -> String {
+    match err.classify() {
+        serde_json::error::Category::Data => format!("invalid value at column {}", err.column()),
+        _ => err.to_string(),
+    }
 }
 
 /// How the records of an input are written.
@@ -305,7 +428,7 @@ pub fn read<'a>(
 ) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
     let issue = move |line: usize, message: String| InputIssue::new(origin, Some(line), message);
     match format {
-        InputFormat::Csv => read_csv(reader, origin, map),
+        InputFormat::Csv => read_csv(reader, origin, map, cap),
         InputFormat::Document => {
             let mut reader = std::io::Read::take(reader, cap.saturating_add(1));
             let mut text = String::new();
@@ -348,17 +471,11 @@ pub fn read<'a>(
                     let as_json = format == InputFormat::Jsonl
                         || (format == InputFormat::Auto && looks_like_json(&line));
                     if as_json {
-                        let value: serde_json::Value = serde_json::from_str(&line)
-                            .map_err(|err| issue(n, format!("invalid JSON: {err}")))?;
-                        if !value.is_object() {
-                            return Err(issue(
-                                n,
-                                format!("expected a JSON object, found {}", json_kind(&value)),
-                            ));
-                        }
-                        let raw: RawTicket = serde_json::from_value(value)
-                            .map_err(|err| issue(n, format!("invalid ticket: {err}")))?;
-                        raw.into_ticket(fallback).map_err(|m| issue(n, m))
+                        let value: serde_json::Value =
+                            serde_json::from_str(&line).map_err(|err| {
+                                issue(n, format!("invalid JSON: {}", json_error(&err)))
+                            })?;
+                        ticket_from_json(value, fallback).map_err(|m| issue(n, m))
                     } else {
                         Ok(Ticket {
                             id: fallback,
@@ -375,17 +492,6 @@ pub fn read<'a>(
     }
 }
 
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Null => "null",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 /// In `auto` mode: a line starting with `{` is JSON, and so is one starting with `[` that parses
 /// as JSON (a ticket like "[URGENT] invoice missing" stays text).
 fn looks_like_json(line: &str) -> bool {
@@ -394,35 +500,42 @@ fn looks_like_json(line: &str) -> bool {
         || (trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok())
 }
 
+/// CSV tickets, row by row (see [`crate::csvrows`]): a bad row (field count, invalid UTF-8, an
+/// unterminated quote, over `cap` bytes) is one issue at its physical line, and the rows after
+/// it are read; rows come out as they are read.
 fn read_csv<'a>(
     reader: Box<dyn BufRead + Send + 'a>,
     origin: &'a str,
     map: &'a ColumnMap,
+    cap: u64,
 ) -> Box<dyn Iterator<Item = Record> + Send + 'a> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(reader);
-    let columns = match csv_reader.headers() {
-        Ok(h) => map.resolve(h),
-        Err(err) => Err(format!("cannot read the CSV header: {err}")),
+    let fail = |line: usize, message: String| -> Box<dyn Iterator<Item = Record> + Send + 'a> {
+        Box::new(std::iter::once(Err(InputIssue::new(
+            origin,
+            Some(line),
+            message,
+        ))))
     };
-    let columns = match columns {
-        Ok(c) => c,
-        Err(message) => {
-            return Box::new(std::iter::once(Err(InputIssue::new(
-                origin,
-                Some(1),
-                message,
-            ))));
+    let rows = match crate::csvrows::CsvRows::open(reader, cap) {
+        Ok(rows) => rows,
+        Err(issue) => {
+            return fail(
+                issue.line,
+                format!("cannot read the CSV header: {}", issue.message),
+            );
         }
     };
-    Box::new(csv_reader.into_records().map(move |record| {
-        let record = record.map_err(|err| InputIssue::from_csv(origin, &err))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    let columns = match map.resolve(&csv::StringRecord::from(rows.header().to_vec())) {
+        Ok(c) => c,
+        Err(message) => return fail(1, message),
+    };
+    Box::new(rows.map(move |row| {
+        let row = row.map_err(|issue| InputIssue::new(origin, Some(issue.line), issue.message))?;
+        let line = row.line;
         let get = |field: &str| {
             columns
                 .get(field)
-                .and_then(|&i| record.get(i))
+                .and_then(|&i| row.fields.get(i))
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
@@ -509,6 +622,40 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_field_and_the_kind_of_value_never_the_value() {
+        let input = concat!(
+            "{\"text\":4111111111111111}\n",
+            "{\"messages\":[{\"role\":\"4111111111111111\",\"text\":\"hi\"}]}\n",
+            "{\"text\":\"ok\",\"customer\":{\"email\":[\"jan@firma.pl\"]}}\n",
+            "{\"id\":{\"card\":\"4111111111111111\"},\"text\":\"x\"}\n",
+            "{\"messages\":[{\"role\":\"customer\",\"text\":44051401359}]}\n",
+            "\"4111111111111111\"\n",
+        );
+        let records = collect(input, InputFormat::Jsonl, &ColumnMap::default());
+        let messages: Vec<String> = records
+            .iter()
+            .map(|r| r.as_ref().unwrap_err().message.clone())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "field `text`: expected a string, found a number (16 digits)",
+                "field `messages[0].role`: expected customer or agent, found a string (16 characters)",
+                "field `customer.email`: expected a string, found an array (1 item)",
+                "field `id`: expected a string or a number, found an object (1 key)",
+                "field `messages[0].text`: expected a string, found a number (11 digits)",
+                "expected a JSON object, found a string (16 characters)",
+            ]
+        );
+        for m in &messages {
+            assert!(
+                !m.contains("4111") && !m.contains("jan@") && !m.contains("4405"),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
     fn bracketed_subjects_stay_text_but_json_arrays_are_errors() {
         let records = collect(
             "[URGENT] invoice missing\n[1, 2]\n",
@@ -546,6 +693,57 @@ mod tests {
         assert_eq!(records[0].as_ref().unwrap().id, "C-1");
         let err = ColumnMap::parse("txt=Body").unwrap_err().to_string();
         assert!(err.contains("unknown field `txt`"), "{err}");
+    }
+
+    /// Ticket CSV streams read row by row: a broken quote, an extra field, invalid UTF-8 and an
+    /// over-long row are one issue each at their physical line, and the next rows are answered.
+    #[test]
+    fn bad_csv_ticket_rows_are_located_and_the_next_rows_read() {
+        let mut input = b"id,text\n\
+            1,\"broken quote\n\
+            2,next\n\
+            3,extra,4111 1111 1111 1111\n\
+            4,bad \xfe\n\
+            5,\"two\nlines\"\n\
+            6,"
+        .to_vec();
+        input.extend(std::iter::repeat_n(b'x', 2_000));
+        input.extend_from_slice(b"\n7,last\n");
+        let records: Vec<Record> = read(
+            Box::new(std::io::Cursor::new(input)),
+            InputFormat::Csv,
+            "in.csv",
+            &ColumnMap::default(),
+            1_000,
+        )
+        .collect();
+        let got: Vec<Result<String, (usize, String)>> = records
+            .iter()
+            .map(|r| match r {
+                Ok(t) => Ok(t.id.clone()),
+                Err(i) => Err((i.line.unwrap(), i.message.clone())),
+            })
+            .collect();
+        assert_eq!(got.len(), 7, "{got:?}");
+        assert!(
+            matches!(&got[0], Err((2, m)) if m.contains("unterminated quote")),
+            "{got:?}"
+        );
+        assert_eq!(got[1], Ok("2".to_string()));
+        assert_eq!(
+            got[2],
+            Err((4, "row has 3 fields, the header has 2".to_string()))
+        );
+        assert!(
+            matches!(&got[3], Err((5, m)) if m.contains("invalid UTF-8")),
+            "{got:?}"
+        );
+        assert_eq!(got[4], Ok("5".to_string()));
+        assert!(
+            matches!(&got[5], Err((8, m)) if m.contains(crate::lines::CAP_KEY)),
+            "{got:?}"
+        );
+        assert_eq!(got[6], Ok("7".to_string()));
     }
 
     #[test]

@@ -113,56 +113,57 @@ fn push_row(out: &mut Parsed, path: &Path, line: usize, row: Row) {
     }
 }
 
+/// A FAQ CSV, row by row (see [`crate::csvrows`]): a row with the wrong number of fields, invalid
+/// UTF-8 or an unterminated quote is one issue at its physical line, and the rows after it are
+/// read (a broken quote never swallows the next good row).
 pub(super) fn parse_csv(path: &Path, text: &str) -> Parsed {
     let mut out = Parsed::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(err) => {
-            return Parsed::fail(path, Some(1), format!("cannot read the CSV header: {err}"));
+    let rows = match crate::csvrows::CsvRows::open(text.as_bytes(), u64::MAX) {
+        Ok(rows) => rows,
+        Err(issue) => {
+            return Parsed::fail(
+                path,
+                Some(issue.line),
+                format!("cannot read the CSV header: {}", issue.message),
+            );
         }
     };
-    let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
+    let has = |name: &str| {
+        rows.header()
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     if !has("id") || !(has("questions") || has("question")) || !has("answer") {
         return Parsed::fail(
             path,
             Some(1),
             format!(
                 "a FAQ CSV needs the columns id, questions, answer (category, language, tags, never_automate optional); found: {}",
-                headers.iter().collect::<Vec<_>>().join(", ")
+                rows.header().join(", ")
             ),
         );
     }
     let headers = csv::StringRecord::from(
-        headers
+        rows.header()
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect::<Vec<_>>(),
     );
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+    for row in rows {
+        match row {
+            Ok(row) => {
+                let record = csv::StringRecord::from(row.fields);
                 match record.deserialize::<Row>(Some(&headers)) {
-                    Ok(row) => push_row(&mut out, path, line, row),
-                    Err(err) => out
-                        .issues
-                        .push(InputIssue::new(path, Some(line), err.to_string())),
+                    Ok(entry) => push_row(&mut out, path, row.line, entry),
+                    Err(err) => {
+                        out.issues
+                            .push(InputIssue::new(path, Some(row.line), err.to_string()))
+                    }
                 }
             }
-            Err(err) => {
-                let mut issue = InputIssue::from_csv(path, &err);
-                issue.message.push_str("; row skipped");
-                out.issues.push(issue);
-                if !matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                    // Other CSV errors (invalid quoting at end of input, I/O) do not let the reader go on.
-                    break;
-                }
-            }
+            Err(issue) => out
+                .issues
+                .push(InputIssue::new(path, Some(issue.line), issue.message)),
         }
     }
     out
@@ -269,6 +270,38 @@ mod tests {
         assert_eq!(lines, [Some(4), Some(5)], "{:?}", parsed.issues);
         assert!(parsed.issues[0].message.contains("empty answer"));
         assert!(parsed.issues[1].message.contains("fields"));
+    }
+
+    /// A broken quote, an extra field and invalid UTF-8 are one issue each at their physical
+    /// line; the good row after each is read, even after a quoted answer spanning lines.
+    #[test]
+    fn bad_csv_rows_never_swallow_the_next_good_row() {
+        let text = "id,questions,answer,category,language\n\
+            a-1,Where?,\"Two\nlines.\",delivery,en\n\
+            a-2,\"Broken quote?,Never closed.,delivery,en\n\
+            a-3,Next good row?,Read.,delivery,en\n\
+            a-4,Extra?,Field.,delivery,en,surplus\n\
+            a-5,After the extra?,Read.,delivery,en\n";
+        let parsed = parse_csv(Path::new("faq.csv"), text);
+        let ids: Vec<_> = parsed.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "a-3", "a-5"], "{:?}", parsed.issues);
+        let lines: Vec<_> = parsed.documents.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 5, 7]);
+        let issues: Vec<_> = parsed
+            .issues
+            .iter()
+            .map(|i| (i.line, i.message.as_str()))
+            .collect();
+        assert_eq!(issues.len(), 2, "{issues:?}");
+        assert_eq!(issues[0].0, Some(4));
+        assert!(issues[0].1.contains("unterminated quote"), "{issues:?}");
+        assert_eq!(issues[1], (Some(6), "row has 6 fields, the header has 5"));
+        // Without a multi-line row before it, the broken quote is found at the next line.
+        let text = "id,questions,answer,language\nb-1,\"Broken?,No.,en\nb-2,Good?,Yes.,en\n";
+        let parsed = parse_csv(Path::new("faq.csv"), text);
+        assert_eq!(parsed.documents.len(), 1, "{:?}", parsed.issues);
+        assert_eq!(parsed.documents[0].id, "b-2");
+        assert_eq!(parsed.issues[0].line, Some(2));
     }
 
     #[test]

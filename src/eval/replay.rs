@@ -1,4 +1,4 @@
-//! Replay input: historical tickets with their outcomes (JSONL, CSV or Parquet, read through polars lazy scans), mapped to one schema.
+//! Replay input: historical tickets with their outcomes (JSONL line by line, CSV row by row through `csvrows`, Parquet through polars), mapped to one schema.
 //!
 //! The schema (every field but the text is optional):
 //!
@@ -288,8 +288,10 @@ impl Kind {
 }
 
 /// Read a replay file. File-level problems (missing, no text column) are errors; a bad row is a
-/// located issue in its place, and the other rows are read. A JSONL line over `cap` bytes is
-/// one such issue, never held in memory (the file is then read line by line).
+/// located issue in its place, and the other rows are read. A record over `cap` bytes is one
+/// such issue, never held in memory. JSONL and CSV are read record by record, so each line's
+/// values keep their JSON types (a number where the text should be is refused, as `answer`
+/// refuses it, not turned into text by a whole-file schema); Parquet through polars.
 pub fn read(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
     read_described(path, map, cap).map(|(rows, _)| rows)
 }
@@ -307,48 +309,60 @@ pub fn read_described(
     }
     let kind = Kind::of(path)?;
     if kind == Kind::Csv {
-        return read_csv_export(path, map);
+        return read_csv_export(path, map, cap);
     }
     if kind == Kind::Jsonl
         && let Some((rows, source)) = super::exports::read_json(path, map, cap)?
     {
         return Ok((rows, source.label().to_string()));
     }
-    let described = |rows: Vec<ReplayRecord>| {
-        let what = if kind == Kind::Jsonl {
-            "JSON lines"
-        } else {
-            "Parquet"
-        };
-        (rows, what.to_string())
-    };
-    read_own(path, &origin, kind, map, cap).map(described)
+    if kind == Kind::Jsonl {
+        return Ok((read_jsonl_lines(path, map, cap)?, "JSON lines".to_string()));
+    }
+    Ok((read_parquet(path, map)?, "Parquet".to_string()))
 }
 
-/// A replay file in kbctl's own schema: JSON lines or Parquet.
-fn read_own(
+/// A CSV replay, row by row (see [`crate::csvrows`]): a row with too many or too few fields,
+/// invalid UTF-8, an unterminated quote or over `cap` bytes is one issue at its physical line,
+/// and the rows after it are read. Empty cells are missing values.
+/// `origin` names the file in messages (`path` may be a decoded copy).
+fn read_csv(
     path: &Path,
     origin: &str,
-    kind: Kind,
     map: &ReplayMap,
     cap: u64,
+    delimiter: u8,
 ) -> anyhow::Result<Vec<ReplayRecord>> {
-    if kind == Kind::Jsonl {
-        let file = std::fs::File::open(path)
-            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
-        let longest = crate::lines::longest(std::io::BufReader::new(file))
-            .map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
-        if longest > cap {
-            return read_jsonl_lines(path, map, cap);
-        }
-    }
-    match read_frame(path, origin, kind, map, b',') {
-        Ok(rows) => Ok(rows),
-        // A malformed line breaks a whole-file JSON scan: read line by line instead, so the bad
-        // lines are reported where they are and the others replayed.
-        Err(_) if kind == Kind::Jsonl => read_jsonl_lines(path, map, cap),
-        Err(err) => Err(err),
-    }
+    let file =
+        std::fs::File::open(path).map_err(|err| UserError::Invalid(format!("{origin}: {err}")))?;
+    let reader = std::io::BufReader::new(file);
+    let rows =
+        crate::csvrows::CsvRows::open_delimited(reader, cap, delimiter).map_err(|issue| {
+            UserError::Invalid(format!(
+                "{origin}:{}: cannot read the CSV header: {}",
+                issue.line, issue.message
+            ))
+        })?;
+    let header = rows.header().to_vec();
+    let mapping = map.resolve(&header, origin)?;
+    let index: Vec<(String, usize)> = mapping
+        .into_iter()
+        .filter_map(|(field, column)| header.iter().position(|h| *h == column).map(|i| (field, i)))
+        .collect();
+    Ok(rows
+        .map(|row| {
+            let mut row =
+                row.map_err(|issue| InputIssue::new(origin, Some(issue.line), issue.message))?;
+            let mut object = Map::new();
+            for (field, i) in &index {
+                let value = std::mem::take(&mut row.fields[*i]);
+                if !value.is_empty() {
+                    object.insert(field.clone(), Value::String(value));
+                }
+            }
+            from_object(object, origin, row.line, &map.zone)
+        })
+        .collect())
 }
 
 /// Read every replay file and check the rows together (see [`sanity`]): duplicate ids across
@@ -374,7 +388,11 @@ pub fn read_all(
 /// A CSV file as it comes (see [`sniff`], [`super::exports`]): decoded to UTF-8 (a copy when it is
 /// not UTF-8 without a BOM), its delimiter found, its vendor sniffed from the header row, then
 /// read like any CSV replay. An error names the delimiter and encoding it was read with.
-fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
+fn read_csv_export(
+    path: &Path,
+    map: &ReplayMap,
+    cap: u64,
+) -> anyhow::Result<(Vec<ReplayRecord>, String)> {
     let origin = path.display().to_string();
     let tried = || match map.encoding {
         Some(e) => format!("encoding {e}"),
@@ -406,7 +424,7 @@ fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRe
         path
     };
     let how = format!("{} ({})", source.label(), sniffed.describe());
-    match read_frame(file, &origin, Kind::Csv, map, sniffed.delimiter) {
+    match read_csv(file, &origin, map, cap, sniffed.delimiter) {
         Ok(rows) => Ok((rows, how)),
         Err(err) => Err(UserError::Invalid(format!(
             "{err:#} (read as {how}; set --source, --delimiter or --encoding if that is wrong)"
@@ -415,24 +433,23 @@ fn read_csv_export(path: &Path, map: &ReplayMap) -> anyhow::Result<(Vec<ReplayRe
     }
 }
 
-/// Scan the file with polars, keep the mapped columns, and turn each row into a replay ticket.
-/// `origin` names the file in messages (`path` may be a decoded copy).
-fn read_frame(
-    path: &Path,
-    origin: &str,
-    kind: Kind,
-    map: &ReplayMap,
-    delimiter: u8,
-) -> anyhow::Result<Vec<ReplayRecord>> {
+/// Scan a Parquet file with polars, keep the mapped columns, and turn each row into a replay
+/// ticket.
+fn read_parquet(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
+    let origin = path.display().to_string();
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
-    let mut frame = scan(path, kind, delimiter).map_err(cannot)?;
+    let mut frame = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(cannot)?;
     let columns: Vec<String> = frame
         .collect_schema()
         .map_err(cannot)?
         .iter_names()
         .map(|n| n.to_string())
         .collect();
-    let mapping = map.resolve(&columns, origin)?;
+    let mapping = map.resolve(&columns, &origin)?;
     let selected: Vec<Expr> = mapping.iter().map(|(_, c)| col(c.as_str())).collect();
     let df = frame.select(selected).collect().map_err(cannot)?;
     let mut values: Vec<Vec<Value>> = Vec::with_capacity(mapping.len());
@@ -440,10 +457,6 @@ fn read_frame(
         let series = df.column(column)?.as_materialized_series();
         values.push(series.iter().map(|v| to_json(&v)).collect());
     }
-    let first_line = match kind {
-        Kind::Csv => 2,
-        _ => 1,
-    };
     Ok((0..df.height())
         .map(|row| {
             let mut object = Map::new();
@@ -453,25 +466,10 @@ fn read_frame(
                     object.insert(field.clone(), value);
                 }
             }
-            let line = row + first_line;
-            from_object(object, origin, line, &map.zone)
+            let line = row + 1;
+            from_object(object, &origin, line, &map.zone)
         })
         .collect())
-}
-
-fn scan(path: &Path, kind: Kind, delimiter: u8) -> PolarsResult<LazyFrame> {
-    let path = PlRefPath::new(path.to_string_lossy().as_ref());
-    match kind {
-        Kind::Jsonl => LazyJsonLineReader::new(path)
-            .with_infer_schema_length(None)
-            .finish(),
-        Kind::Csv => LazyCsvReader::new(path)
-            .with_has_header(true)
-            .with_separator(delimiter)
-            .with_infer_schema_length(Some(0))
-            .finish(),
-        Kind::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
-    }
 }
 
 fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Vec<ReplayRecord>> {
@@ -494,11 +492,14 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Ve
         }
         let object = match serde_json::from_str::<Value>(&line) {
             Ok(Value::Object(o)) => o,
-            Ok(_) => {
+            Ok(other) => {
                 out.push(Err(InputIssue::new(
                     &origin,
                     Some(n),
-                    "expected a JSON object",
+                    format!(
+                        "expected a JSON object, found {}",
+                        tickets::describe(&other)
+                    ),
                 )));
                 continue;
             }
@@ -506,7 +507,7 @@ fn read_jsonl_lines(path: &Path, map: &ReplayMap, cap: u64) -> anyhow::Result<Ve
                 out.push(Err(InputIssue::new(
                     &origin,
                     Some(n),
-                    format!("invalid JSON: {err}"),
+                    format!("invalid JSON: {}", tickets::json_error(&err)),
                 )));
                 continue;
             }
@@ -560,9 +561,12 @@ pub(super) fn from_object(
                 .map_err(|err| refused(field, err))?,
             Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
             Some(Value::String(s)) => times::parse(&s, zone).map_err(|err| refused(field, err))?,
-            Some(_) => {
-                return Err(issue(format!("{field}: neither text nor a number"))
-                    .with_kind(TimeError::Unreadable(0).kind()));
+            Some(other) => {
+                return Err(issue(format!(
+                    "{field}: expected a time, found {}",
+                    tickets::describe(&other)
+                ))
+                .with_kind(TimeError::Unreadable(0).kind()));
             }
         };
         match unit {
@@ -607,7 +611,12 @@ pub(super) fn from_object(
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect(),
-        Some(other) => return Err(issue(format!("gold_docs: `{other}` is not a list"))),
+        Some(other) => {
+            return Err(issue(format!(
+                "gold_docs: expected a list, found {}",
+                tickets::describe(&other)
+            )));
+        }
     };
     let should_escalate = match object.remove("should_escalate") {
         None | Some(Value::Null) => None,
@@ -619,13 +628,15 @@ pub(super) fn from_object(
             "false" | "no" | "n" | "0" | "f" => Some(false),
             _ => {
                 return Err(issue(format!(
-                    "should_escalate: `{s}` is not true or false"
+                    "should_escalate: expected true or false, found {}",
+                    tickets::describe(&Value::String(s))
                 )));
             }
         },
         Some(other) => {
             return Err(issue(format!(
-                "should_escalate: `{other}` is not a boolean"
+                "should_escalate: expected a boolean, found {}",
+                tickets::describe(&other)
             )));
         }
     };
@@ -642,8 +653,12 @@ pub(super) fn from_object(
     });
     if let Some(Value::String(messages)) = object.get("messages") {
         // CSV and flat exports carry the conversation as a JSON string.
-        let parsed: Value = serde_json::from_str(messages)
-            .map_err(|err| issue(format!("messages: not a JSON list: {err}")))?;
+        let parsed: Value = serde_json::from_str(messages).map_err(|err| {
+            issue(format!(
+                "messages: not a JSON list: {}",
+                tickets::json_error(&err)
+            ))
+        })?;
         object.insert("messages".into(), parsed);
     }
     let mut ticket = tickets::ticket_from_json(Value::Object(object), format!("{origin}:{line}"))
@@ -977,5 +992,75 @@ mod tests {
         let t = read(&path, &plus3, 1_000_000).unwrap().remove(0).unwrap();
         assert_eq!(t.created, Some(1_788_247_334.0 - 3.0 * 3600.0));
         assert_eq!(t.human_frt_s(), Some(900.0));
+    }
+
+    /// Each kind of bad CSV row is one issue at its physical line; the rows after it are read.
+    #[test]
+    fn bad_csv_rows_are_located_at_their_physical_line_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"id,text,category\n\
+            a,\"two\nlines\",billing\n\
+            b,extra,billing,4111 1111 1111 1111\n\
+            c,bad \xff byte,billing\n\
+            d,fine,delivery\n\
+            e,\"broken quote,billing\n\
+            f,after the quote,account\n\
+            g,too few\n\
+            h,last,account\n"
+            .to_vec();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, &text).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1_000_000).unwrap();
+        let got: Vec<Result<(String, usize), usize>> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(t) => Ok((t.ticket.id.clone(), t.line)),
+                Err(issue) => Err(issue.line.unwrap()),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Ok(("a".into(), 2)),
+                Err(4),
+                Err(5),
+                Ok(("d".into(), 6)),
+                Err(7),
+                Ok(("f".into(), 8)),
+                Err(9),
+                Ok(("h".into(), 10)),
+            ]
+        );
+        let messages: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|i| i.to_string()))
+            .collect();
+        assert!(
+            messages[0].contains("r.csv:4: row has 4 fields, the header has 3"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("invalid UTF-8 in column `text`"),
+            "{messages:?}"
+        );
+        assert!(messages[2].contains("unterminated quote"), "{messages:?}");
+        assert!(messages[3].contains("row has 2 fields"), "{messages:?}");
+        // The rejected values are never quoted.
+        assert!(!messages.iter().any(|m| m.contains("4111")), "{messages:?}");
+        assert_eq!(rows[0].as_ref().unwrap().ticket.body, "two\nlines");
+        assert_eq!(
+            rows[5].as_ref().unwrap().category.as_deref(),
+            Some("account")
+        );
+        // A row over the record cap is one issue too.
+        text.extend_from_slice(b"i,");
+        text.extend(std::iter::repeat_n(b'x', 2000));
+        text.extend_from_slice(b",account\nj,after the long one,account\n");
+        std::fs::write(&path, &text).unwrap();
+        let rows = read(&path, &ReplayMap::default(), 1000).unwrap();
+        let long = rows[8].as_ref().unwrap_err();
+        assert_eq!(long.line, Some(11));
+        assert!(long.message.contains(crate::lines::CAP_KEY), "{long}");
+        assert_eq!(rows[9].as_ref().unwrap().ticket.id, "j");
     }
 }

@@ -178,15 +178,20 @@ pub fn decode(
         [0xFE, 0xFF, ..] => Some((Encoding::Utf16Be, 2)),
         _ => None,
     };
+    let given = encoding;
     let (encoding, bom) = match (encoding, by_bom) {
         (Some(given), Some((found, len))) if given == found => (given, len),
         (Some(given), _) => (given, 0),
         (None, Some((found, len))) => (found, len),
         (None, None) if std::str::from_utf8(bytes).is_ok() => (Encoding::Utf8, 0),
+        (None, None) if !code_page_like(bytes) => (Encoding::Utf8, 0),
         (None, None) => (code_page(bytes), 0),
     };
     let body = &bytes[bom..];
     let text = match encoding {
+        // A UTF-8 file with a few bad bytes (sniffed, not named): the file itself is read row
+        // by row and those rows are reported; this text only finds the header and delimiter.
+        Encoding::Utf8 if given.is_none() && bom == 0 => String::from_utf8_lossy(body).into_owned(),
         // Strict for UTF-8 and UTF-16: a wrong guess is better said than read as U+FFFD.
         Encoding::Utf8 => std::str::from_utf8(body)
             .map_err(|err| SniffError::Malformed {
@@ -234,6 +239,14 @@ fn first_malformed(body: &[u8], little: bool) -> usize {
         }
     }
     body.len()
+}
+
+/// Whether bytes that are not UTF-8 read as a Windows code page: no valid multi-byte UTF-8
+/// character anywhere, and at least three bytes above ASCII (a code-page file has words of
+/// them). Otherwise the file is UTF-8 with a few damaged bytes, whose rows are reported.
+fn code_page_like(bytes: &[u8]) -> bool {
+    let utf8_seen = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    !utf8_seen && bytes.iter().filter(|&&b| b >= 0x80).count() >= 3
 }
 
 /// cp1251 or cp1250 for bytes that are not UTF-8: Russian read as cp1251 gives Cyrillic words,
@@ -434,5 +447,24 @@ mod tests {
         assert_eq!(s.text, text, "decoded whole");
         let missing = file(&dir.path().join("nope.csv"), None, None).unwrap_err();
         assert!(matches!(missing, SniffError::Io(_)), "{missing}");
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_damaged_byte_stays_utf8_and_a_code_page_file_does_not() {
+        // One bad byte among ASCII, or among real UTF-8 text: UTF-8, read leniently (the rows
+        // with the bad bytes are reported by the row reader).
+        let damaged = b"id,text\n1,bad \xff byte\n2,fine\n";
+        assert_eq!(decode(damaged, None).unwrap().1, Encoding::Utf8);
+        let mixed = "id,text\n1,zażółć\n2,\u{fffd}\n".as_bytes().to_vec();
+        let mut mixed = mixed;
+        mixed.extend_from_slice(b"3,\xff\xfe\xfd\n");
+        assert_eq!(decode(&mixed, None).unwrap().1, Encoding::Utf8);
+        // Named UTF-8 stays strict.
+        assert!(decode(damaged, Some(Encoding::Utf8)).is_err());
+        // A real cp1251 file is still a code page.
+        let ru = encoding_rs::WINDOWS_1251
+            .encode("id,text\n1,Здравствуйте, где заказ?\n")
+            .0;
+        assert_eq!(decode(&ru, None).unwrap().1, Encoding::Cp1251);
     }
 }

@@ -245,10 +245,12 @@ impl Pipeline {
         let everything = clip_chars(&ticket.customer_text(), MAX_ANALYSED_CHARS).to_string();
         let language = lang::detect(&query);
         let pii = pii::find_pii(&query);
-        // Emails and phones are PII too: the entity says one was given, not what it is.
+        // Emails and phones are PII too: the entity says one was given, not what it is; so
+        // does an order or tracking number that is really a card, an IBAN or an identity number.
+        let everything_pii = pii::find_pii(&everything);
         let entities: Vec<Entity> = entities::extract(&everything)
             .into_iter()
-            .map(redact_entity)
+            .map(|e| redact_entity(e, &everything_pii))
             .collect();
         let sentiment = sentiment::analyze(&query, language);
         let trigger_hits = self.triggers.find(&everything);
@@ -717,11 +719,18 @@ struct Evidence<'a> {
     subject: &'a crate::index::bm25::Vocabulary,
 }
 
-fn redact_entity(mut entity: Entity) -> Entity {
+fn redact_entity(mut entity: Entity, pii: &[PiiFinding]) -> Entity {
     match entity.kind {
         entities::EntityKind::Email => entity.value = pii::PiiKind::Email.tag().to_string(),
         entities::EntityKind::Phone => entity.value = pii::PiiKind::Phone.tag().to_string(),
-        _ => {}
+        _ => {
+            if let Some(f) = pii
+                .iter()
+                .find(|f| f.start < entity.end && entity.start < f.end)
+            {
+                entity.value = f.kind.tag().to_string();
+            }
+        }
     }
     entity
 }

@@ -72,15 +72,97 @@ pub struct PiiFinding {
 /// Find PII in `text`: non-overlapping findings sorted by `start`; where candidates overlap,
 /// the most specific kind wins (email > IBAN > card > SNILS/PESEL/INN > phone, with keywords
 /// before the number deciding between the checksummed identity numbers and phones).
+///
+/// Detection runs on a width-folded copy of the text (full-width digits, letters and
+/// punctuation, ideographic and other Unicode spaces, Unicode hyphens; runs of spaces collapsed
+/// to one): `４１１１ １１１１ …` is found as a card, and the offsets of every finding still point
+/// into `text` itself.
 pub fn find_pii(text: &str) -> Vec<PiiFinding> {
+    let folded = fold(text);
+    let scan = folded.as_ref().map_or(text, |f| f.text.as_str());
     let mut cands = Vec::new();
-    scan_emails(text, &mut cands);
-    scan_ibans(text, &mut cands);
-    let cyrillic = text.chars().any(is_cyrillic);
-    for run in scan_runs(text) {
-        run_candidates(text, &run, cyrillic, &mut cands);
+    scan_emails(scan, &mut cands);
+    scan_obfuscated_emails(scan, &mut cands);
+    scan_ibans(scan, &mut cands);
+    let cyrillic = scan.chars().any(is_cyrillic);
+    for run in scan_runs(scan) {
+        run_candidates(scan, &run, cyrillic, &mut cands);
     }
-    resolve(text, cands)
+    let found = resolve(scan, cands);
+    let Some(folded) = folded else {
+        return found;
+    };
+    found
+        .into_iter()
+        .filter_map(|f| {
+            let (start, end) = (folded.map[f.start], folded.map[f.end]);
+            text.get(start..end).map(|s| PiiFinding {
+                kind: f.kind,
+                start,
+                end,
+                text: s.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A width-folded copy of a text and, for every byte of it (and its end), the offset in the
+/// original text of the character (or run of spaces) it came from.
+struct Folded {
+    text: String,
+    map: Vec<usize>,
+}
+
+/// The ASCII form of a full-width or typographic character, if it has one.
+fn fold_char(c: char) -> Option<char> {
+    match c {
+        // Full-width forms of ASCII (NFKC maps each to its ASCII character).
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0),
+        '\u{3000}' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' => Some(' '),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' | '\u{fe63}' => Some('-'),
+        '\u{2024}' | '\u{fe52}' => Some('.'),
+        '\u{2044}' | '\u{2215}' => Some('/'),
+        '\u{fe6b}' => Some('@'),
+        _ => None,
+    }
+}
+
+fn is_hspace(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// Fold `text` for detection; `None` when folding changes nothing (most tickets).
+fn fold(text: &str) -> Option<Folded> {
+    let mut prev_space = false;
+    let needs = text.chars().any(|c| {
+        let space = c == ' ';
+        let change = fold_char(c).is_some() || c == '\t' || (space && prev_space);
+        prev_space = space;
+        change
+    });
+    if !needs {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut in_space = false;
+    for (offset, c) in text.char_indices() {
+        let folded = fold_char(c).unwrap_or(c);
+        if is_hspace(folded) {
+            if in_space {
+                continue;
+            }
+            in_space = true;
+            out.push(' ');
+            map.push(offset);
+            continue;
+        }
+        in_space = false;
+        out.push(folded);
+        map.extend(std::iter::repeat_n(offset, folded.len_utf8()));
+    }
+    map.push(text.len());
+    Some(Folded { text: out, map })
 }
 
 /// Replace each finding by its kind's tag; everything else stays byte-identical.
@@ -202,11 +284,85 @@ fn scan_emails(text: &str, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Written-out "@" of an obfuscated address: `(at)`, `[at]`, `{at}`, `<at>`, `(@)`, ` @ `, and
+/// the Russian and Polish names of the sign (`собака`, `małpa`) bracketed or between spaces.
+/// A bare English ` at ` is in a separate group: it is an address only with more evidence.
+const OBF_AT: &str = r"(?:\s*[(\[{<]\s*(?:at|@|собака|собачка|małpa|malpa)\s*[)\]}>]\s*|\s+@\s*|\s*@\s+|\s+(?:собака|собачка|małpa|malpa)\s+|(?P<bare>\s+at\s+))";
+/// Written-out "." of an obfuscated address: `(dot)`, `[dot]`, `(.)`, ` dot `, `точка`, `kropka`.
+const OBF_DOT: &str =
+    r"(?:\s*[(\[{<]\s*(?:dot|\.|точка|kropka)\s*[)\]}>]\s*|\s+(?:dot|точка|kropka)\s+)";
+
+static OBF_EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let atom = r"[\p{L}\p{N}_%+\-]+";
+    let label = r"[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,61}[\p{L}\p{N}])?";
+    Regex::new(&format!(
+        r"(?i)(?P<local>{atom}(?:(?:\.|{OBF_DOT}){atom})*){OBF_AT}(?P<domain>{label}(?:(?:\.|(?P<odot>{OBF_DOT})){label})*)(?:\.|(?P<odot2>{OBF_DOT}))(?:[a-z]{{2,24}}|\p{{Cyrillic}}{{2,24}})"
+    ))
+    .expect("valid regex")
+});
+
+/// Obfuscated addresses: `jan.kowalski(at)firma.pl`, `ivan собака mail точка ru`,
+/// `jan [at] firma (dot) pl`. A bare ` at ` ("look at example.com") counts only when the local
+/// part looks like an address (a dot, digit or `_+-%` in it) or a dot is written out too.
+fn scan_obfuscated_emails(text: &str, out: &mut Vec<Candidate>) {
+    let mut at = 0;
+    while let Some(c) = OBF_EMAIL_RE.captures_at(text, at) {
+        let Some(m) = c.get(0) else { break };
+        at = m.end().max(m.start() + 1);
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        let local = c.name("local").map_or("", |l| l.as_str());
+        let written_dot = c.name("odot").is_some() || c.name("odot2").is_some();
+        if c.name("bare").is_some()
+            && !written_dot
+            && !local.contains(|ch: char| ch.is_ascii_digit() || "._%+-".contains(ch))
+        {
+            // Try again from the next word: "look at jan.kowalski at firma.pl".
+            at = c.name("bare").map_or(at, |b| b.start() + 1);
+            continue;
+        }
+        if text[m.end()..]
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        {
+            continue;
+        }
+        out.push(Candidate {
+            kind: PiiKind::Email,
+            start: m.start(),
+            end: m.end(),
+            score: SCORE_EMAIL,
+        });
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // IBAN
 
 static IBAN_START_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b[a-z]{2}[0-9]{2}").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b[a-zАВЕКМНОРСТХ]{2}[0-9]{2}").expect("valid regex"));
+
+/// A Latin capital for a Cyrillic look-alike in an IBAN's country code ("РL61..." with a
+/// Cyrillic Р), ASCII letters upper-cased.
+fn iban_letter(c: char) -> Option<u8> {
+    let latin = match c.to_uppercase().next()? {
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'Х' => 'X',
+        other => other,
+    };
+    latin.is_ascii_uppercase().then_some(latin as u8)
+}
 
 /// Total IBAN length per country (SWIFT IBAN registry). Russia has no IBAN.
 fn iban_length(country: &str) -> Option<usize> {
@@ -253,15 +409,28 @@ fn iban_mod97_ok(iban: &[u8]) -> bool {
 fn scan_ibans(text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     for m in IBAN_START_RE.find_iter(text) {
-        let country = m.as_str()[..2].to_ascii_uppercase();
+        let mut letters = m.as_str().chars();
+        let (Some(a), Some(b)) = (letters.next(), letters.next()) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (iban_letter(a), iban_letter(b)) else {
+            continue;
+        };
+        let country = String::from_utf8_lossy(&[a, b]).into_owned();
         let Some(len) = iban_length(&country) else {
             continue;
         };
         // Consume exactly `len` alphanumerics: either compact, or in groups of four separated
-        // by single spaces (the paper format).
-        let mut chars: Vec<u8> = Vec::with_capacity(len);
+        // by one kind of single separator (space, dash, dot or slash; the paper format).
+        let mut chars: Vec<u8> = vec![a, b];
         let mut spaced: Option<bool> = None;
-        let mut pos = m.start();
+        let mut sep_byte: Option<u8> = None;
+        let mut pos = m.start()
+            + m.as_str()
+                .chars()
+                .take(2)
+                .map(char::len_utf8)
+                .sum::<usize>();
         let mut ok = true;
         let mut after_space = false;
         while chars.len() < len {
@@ -281,11 +450,13 @@ fn scan_ibans(text: &str, out: &mut Vec<Candidate>) {
                 }
                 chars.push(b.to_ascii_uppercase());
                 pos += 1;
-            } else if b == b' '
+            } else if matches!(b, b' ' | b'-' | b'.' | b'/')
+                && sep_byte.is_none_or(|s| s == b)
                 && at_group_edge
                 && spaced != Some(false)
                 && bytes.get(pos + 1).is_some_and(u8::is_ascii_alphanumeric)
             {
+                sep_byte = Some(b);
                 spaced = Some(true);
                 after_space = true;
                 pos += 1;
@@ -339,12 +510,13 @@ struct Run<'a> {
 fn is_sep_char(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\u{a0}' | '\u{202f}' | '-' | '\u{2013}' | '.' | '(' | ')'
+        ' ' | '\u{a0}' | '\u{202f}' | '-' | '\u{2013}' | '.' | '/' | '(' | ')'
     )
 }
 
 /// Separators allowed between two digit groups of one run, after mapping every kind of space
-/// to ' ' and an en dash to '-'. Anything else (", ", " - ", ". ", "/", "+") ends the run.
+/// to ' ' and an en dash to '-'. Anything else (", ", " - ", ". ", "+") ends the run. A slash
+/// joins groups ("4111/1111/1111/1111") but is a cut point too, and phones never contain one.
 fn sep_allowed(sep: &str) -> bool {
     let norm: String = sep
         .chars()
@@ -356,14 +528,14 @@ fn sep_allowed(sep: &str) -> bool {
         .collect();
     matches!(
         norm.as_str(),
-        " " | "-" | "." | "(" | ")" | " (" | ") " | ")-" | "-(" | ") -"
+        " " | "-" | "." | "/" | "(" | ")" | " (" | ") " | ")-" | "-(" | ") -"
     )
 }
 
-/// A separator a candidate may be cut at: it contains a space, so the groups on either side
-/// can be separate numbers ("ИНН 7707083893 12345").
+/// A separator a candidate may be cut at: it contains a space or is a slash, so the groups on
+/// either side can be separate numbers ("ИНН 7707083893 12345", "ИНН/КПП 7707083893/773601001").
 fn sep_is_soft(sep: &str) -> bool {
-    sep.chars().any(char::is_whitespace)
+    sep.chars().any(char::is_whitespace) || sep == "/"
 }
 
 fn is_word_char(c: char) -> bool {
@@ -563,12 +735,23 @@ impl Span<'_, '_> {
         self.run.groups[self.last].end
     }
 
+    /// One separator throughout: space, dash, dot or slash.
     fn uniform_plain_seps(&self) -> bool {
         let mut seps = self.seps().map(normalize_space);
         match seps.next() {
             None => true,
-            Some(first) => (first == " " || first == "-") && seps.all(|s| s == first),
+            Some(first) => matches!(first, " " | "-" | "." | "/") && seps.all(|s| s == first),
         }
+    }
+
+    /// A grouped identity number: two or more groups of at least two digits, one separator.
+    fn grouped_layout(&self) -> bool {
+        self.sizes.len() > 1 && self.sizes.iter().all(|&s| s >= 2) && self.uniform_plain_seps()
+    }
+
+    /// PESEL written as birth date and serial: "440514 01359", "44 05 14 01359", "440514-01359".
+    fn pesel_layout(&self) -> bool {
+        (self.sizes == [6, 5] || self.sizes == [2, 2, 2, 5]) && self.uniform_plain_seps()
     }
 
     fn push(&self, out: &mut Vec<Candidate>, kind: PiiKind, start: usize, score: i32) {
@@ -609,7 +792,10 @@ impl Span<'_, '_> {
         if !self.has_prefix() && len == 26 && self.nrb_layout() && nrb_ok(self.digits) {
             self.push(out, PiiKind::Iban, start, SCORE_IBAN);
         }
-        if !self.has_prefix() && self.snils_layout() && snils_ok(self.digits, false) {
+        if !self.has_prefix()
+            && self.snils_layout(cue == Some(Cue::Snils))
+            && snils_ok(self.digits, false)
+        {
             self.push(
                 out,
                 PiiKind::Snils,
@@ -637,6 +823,26 @@ impl Span<'_, '_> {
                 );
             }
             if (len == 10 || len == 12) && inn_ok(self.digits) {
+                self.push(out, PiiKind::Inn, start, SCORE_INN + boost(Cue::Inn));
+            }
+        }
+        // Identity numbers written in groups; only as a whole run, so they are never cut out of
+        // a phone or a longer number. A 12-digit INN has two check digits and stands on its own;
+        // a grouped 10-digit one (one check digit) needs its keyword.
+        if self.whole_run() && !self.has_prefix() && !weak_blocked && !self.single_group() {
+            if len == 11 && self.pesel_layout() && pesel_ok(self.digits) {
+                let nudge = if self.cyrillic { 0 } else { SCRIPT_NUDGE };
+                self.push(
+                    out,
+                    PiiKind::Pesel,
+                    start,
+                    SCORE_PESEL + nudge + boost(Cue::Pesel),
+                );
+            }
+            if (len == 12 || (len == 10 && cue == Some(Cue::Inn)))
+                && self.grouped_layout()
+                && inn_ok(self.digits)
+            {
                 self.push(out, PiiKind::Inn, start, SCORE_INN + boost(Cue::Inn));
             }
         }
@@ -681,8 +887,9 @@ impl Span<'_, '_> {
         self.sizes == [26] || (self.sizes == [2, 4, 4, 4, 4, 4, 4] && self.uniform_plain_seps())
     }
 
-    /// "123-456-789 01", "123 456 789 01" or "123-456-789-01".
-    fn snils_layout(&self) -> bool {
+    /// "123-456-789 01", "123 456 789 01" or "123-456-789-01"; after the word СНИЛС also with
+    /// dots or slashes throughout ("123.456.789.01").
+    fn snils_layout(&self, cued: bool) -> bool {
         if self.sizes != [3, 3, 3, 2] {
             return false;
         }
@@ -690,7 +897,7 @@ impl Span<'_, '_> {
         matches!(
             (seps[0], seps[1], seps[2]),
             ("-", "-", " " | "-") | (" ", " ", " ")
-        )
+        ) || (cued && self.uniform_plain_seps())
     }
 
     fn phone_layout(&self, cued: bool) -> bool {
@@ -700,12 +907,18 @@ impl Span<'_, '_> {
             return false;
         }
         // Dots separate groups only in North American numbers ("212.555.1234"); elsewhere
-        // dotted digits are versions, IPs or dates.
+        // dotted digits are versions, IPs or dates. Slashes are dates, fractions and pairs.
+        // After a `+` the number is international whatever separates its groups, as long as
+        // one separator does throughout ("+48.601.234.567", "+48/601/234/567").
+        let slashed = self.seps().any(|s| s.contains('/'));
         let dotted = self.seps().any(|s| s == ".");
         if self.run.plus {
-            return !dotted
+            return (!(dotted || slashed) || self.uniform_plain_seps())
                 && intl_ok(self.digits)
                 && (self.sizes.len() <= 2 || self.sizes.iter().all(|&s| s <= 8));
+        }
+        if slashed {
+            return false;
         }
         if len >= 10 && d.starts_with(b"00") && !dotted {
             return intl_ok(&self.digits[2..]);
@@ -1564,6 +1777,10 @@ mod tests {
     #[test]
     fn snils_formats() {
         assert_kind("СНИЛС 112-233-445 95", PiiKind::Snils, "112-233-445 95");
+        assert_kind("СНИЛС 112.233.445.95", PiiKind::Snils, "112.233.445.95");
+        assert_kind("tel. +48.601.234.567", PiiKind::Phone, "+48.601.234.567");
+        assert_kind("call +48/601/234/567", PiiKind::Phone, "+48/601/234/567");
+        assert_kind("СНИЛС 112/233/445/95", PiiKind::Snils, "112/233/445/95");
         assert_kind("снилс: 112 233 445 95", PiiKind::Snils, "112 233 445 95");
         assert_kind("СНИЛС 11223344595", PiiKind::Snils, "11223344595");
         assert_kind(
@@ -1729,6 +1946,147 @@ mod tests {
         };
         let json = serde_json::to_string(&f).expect("serialises");
         assert_eq!(json, r#"{"kind":"iban","start":1,"end":3}"#);
+    }
+
+    // ---- separators, width, obfuscation
+
+    #[test]
+    fn cards_with_every_separator() {
+        for card in [
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "4111.1111.1111.1111",
+            "4111/1111/1111/1111",
+            "4111111111111111",
+        ] {
+            assert_kind(&format!("karta {card} dziękuję"), PiiKind::Card, card);
+        }
+        assert_none("4111.1111-1111 1111");
+    }
+
+    #[test]
+    fn full_width_digits_are_found_with_offsets_into_the_original() {
+        let text = "Карта ４１１１　１１１１　１１１１　１１１１, спасибо";
+        let found = find_pii(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, PiiKind::Card);
+        assert_eq!(found[0].text, "４１１１　１１１１　１１１１　１１１１");
+        assert_eq!(redact_all(text), "Карта [CARD], спасибо");
+        assert_kind(
+            "mail ｊａｎ＠ｆｉｒｍａ．ｐｌ ok",
+            PiiKind::Email,
+            "ｊａｎ＠ｆｉｒｍａ．ｐｌ",
+        );
+    }
+
+    #[test]
+    fn doubled_spaces_and_tabs_between_groups() {
+        assert_eq!(
+            redact_all("card 4111  1111\t1111   1111 thanks"),
+            "card [CARD] thanks"
+        );
+    }
+
+    #[test]
+    fn iban_with_dashes_dots_slashes_and_a_cyrillic_country_letter() {
+        for iban in [
+            "PL61-1090-1014-0000-0712-1981-2874",
+            "PL61.1090.1014.0000.0712.1981.2874",
+            "PL61/1090/1014/0000/0712/1981/2874",
+            "РL61 1090 1014 0000 0712 1981 2874",
+        ] {
+            assert_kind(&format!("konto {iban}, dzięki"), PiiKind::Iban, iban);
+        }
+        assert_none("PL61-1090 1014-0000-0712-1981-2874");
+        assert_kind(
+            "nr 61-1090-1014-0000-0712-1981-2874",
+            PiiKind::Iban,
+            "61-1090-1014-0000-0712-1981-2874",
+        );
+    }
+
+    #[test]
+    fn pesel_split_as_date_and_serial() {
+        for pesel in [
+            "440514 01359",
+            "440514-01359",
+            "44 05 14 01359",
+            "440514.01359",
+        ] {
+            assert_kind(&format!("mój PESEL {pesel}"), PiiKind::Pesel, pesel);
+            assert_kind(&format!("numer {pesel} w systemie"), PiiKind::Pesel, pesel);
+        }
+        assert_none("PESEL 440514 01358");
+        assert_none("Order 440514 01359");
+    }
+
+    #[test]
+    fn inn_in_groups() {
+        for inn in [
+            "5001 0073 2259",
+            "500-100-732-259",
+            "5001.0073.2259",
+            "50 01 00 73 22 59",
+        ] {
+            assert_kind(&format!("ИНН {inn}"), PiiKind::Inn, inn);
+            assert_kind(&format!("мой номер {inn}."), PiiKind::Inn, inn);
+        }
+        assert_none("мой номер 5001 0073 2258");
+        // A grouped 10-digit INN has one check digit: only after its keyword.
+        assert_kind("ИНН 7707 083 893", PiiKind::Inn, "7707 083 893");
+        assert_none("номер 7707 083 893");
+    }
+
+    #[test]
+    fn obfuscated_emails() {
+        for (text, email) in [
+            (
+                "pisz na jan.kowalski(at)firma.pl dzięki",
+                "jan.kowalski(at)firma.pl",
+            ),
+            (
+                "pisz na jan.kowalski[at]firma.pl",
+                "jan.kowalski[at]firma.pl",
+            ),
+            (
+                "pisz na jan.kowalski at firma.pl",
+                "jan.kowalski at firma.pl",
+            ),
+            (
+                "pisz na jan.kowalski (at) firma (dot) pl",
+                "jan.kowalski (at) firma (dot) pl",
+            ),
+            (
+                "pisz na jan.kowalski małpa firma.pl",
+                "jan.kowalski małpa firma.pl",
+            ),
+            (
+                "pisz na jan.kowalski małpa firma kropka pl",
+                "jan.kowalski małpa firma kropka pl",
+            ),
+            (
+                "пишите ivan собака mail точка ru",
+                "ivan собака mail точка ru",
+            ),
+            ("пишите ivan(собака)mail.ru", "ivan(собака)mail.ru"),
+            ("write ivan at mail dot ru", "ivan at mail dot ru"),
+            ("write jan.kowalski @ firma.pl", "jan.kowalski @ firma.pl"),
+            ("write JAN.KOWALSKI(AT)FIRMA.PL", "JAN.KOWALSKI(AT)FIRMA.PL"),
+        ] {
+            assert_kind(text, PiiKind::Email, email);
+        }
+        // A bare English "at" needs an address-like local part or a written-out dot.
+        assert_none("I looked at example.com yesterday");
+        assert_none("we met at noon");
+    }
+
+    #[test]
+    fn order_ids_and_dates_with_new_separators_stay() {
+        assert_none("zamówienie HW-2026-99491 nie dotarło");
+        assert_none("Dostawa 15/03/2026");
+        assert_none("ИНН/КПП 773601001");
+        assert_none("ratio 4111/1111");
+        assert_none("Order 4111.1111.1111.1112");
     }
 
     #[test]

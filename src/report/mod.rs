@@ -5,7 +5,7 @@ pub mod svg;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use minijinja::{Environment, Value, context};
+use minijinja::{AutoEscape, Environment, Value, context};
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -609,6 +609,32 @@ pub fn charts(results: &Results) -> BTreeMap<&'static str, String> {
     out
 }
 
+/// The auto-escape mode of Markdown templates.
+const MARKDOWN: &str = "markdown";
+
+/// A value made inert in Markdown: `&`, `<`, `>` as HTML entities (no tags, no `<img onerror>`),
+/// the characters of links, images, code, emphasis and tables backslash-escaped (no
+/// `![pixel](https://...)`), and line breaks flattened so a value stays in its table cell or
+/// list item.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Render a report. `template_dir` may hold `report.html.j2` / `report.md.j2` overriding the built-in ones.
 pub fn render(
     results: &Results,
@@ -643,6 +669,24 @@ pub fn render(
     env.add_filter("clip", |text: String, n: usize| {
         crate::output::ellipsize(&text, n)
     });
+    if format == Format::Markdown {
+        // Every value printed into Markdown is escaped (see [`markdown_escape`]) unless marked
+        // safe: ticket texts, categories, agents and gap examples come from data, and the
+        // report may end up in $GITHUB_STEP_SUMMARY, which renders HTML and images.
+        env.set_auto_escape_callback(|_| AutoEscape::Custom(std::borrow::Cow::Borrowed(MARKDOWN)));
+    }
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
+            let text = value.to_string();
+            let text = if value.is_safe() {
+                text
+            } else {
+                markdown_escape(&text)
+            };
+            return out.write_str(&text).map_err(minijinja::Error::from);
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     env.add_template_owned(name, source_text)
         .map_err(|err| UserError::Invalid(format!("template {name}: {err}")))?;
     let view = view(results, baseline, source)?;
@@ -656,4 +700,78 @@ pub fn render(
         .render(context! { r => minijinja::value::Serde(&view), charts => charts })
         .map_err(|err| UserError::Invalid(format!("template {name}: {err:#}")))?;
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "![pixel](https://evil.example/p.png)",
+        "[click](javascript:alert(1)) `code` *bold* _it_ a|b",
+    ];
+
+    fn fixture() -> Results {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval/results.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn markdown_escape_leaves_no_tag_link_image_code_or_cell_break() {
+        assert_eq!(
+            markdown_escape("<img src=x onerror=alert(1)> & ![p](https://e.x/p.png)"),
+            "&lt;img src=x onerror=alert\\(1\\)&gt; &amp; \\!\\[p\\]\\(https://e.x/p.png\\)"
+        );
+        assert_eq!(
+            markdown_escape("`a` *b* _c_ x|y \\ ~d~ #1"),
+            "\\`a\\` \\*b\\* \\_c\\_ x\\|y \\\\ \\~d\\~ \\#1"
+        );
+        assert_eq!(
+            markdown_escape("two\nlines\r\n| row |"),
+            "two lines  \\| row \\|"
+        );
+        assert_eq!(markdown_escape("Faktura 12,5% — ok"), "Faktura 12,5% — ok");
+    }
+
+    #[test]
+    fn data_in_the_markdown_report_is_escaped_everywhere_it_is_printed() {
+        let mut r = fixture();
+        r.gaps[0].examples[0] = HOSTILE[0].into();
+        r.gaps[1].examples[0] = HOSTILE[2].into();
+        r.gaps[0].languages[0] = HOSTILE[1].into();
+        let categories = r.segments.get_mut("category").unwrap();
+        categories[0].value = HOSTILE[1].into();
+        categories[1].value = HOSTILE[3].into();
+        r.segments.get_mut("language").unwrap()[0].value = HOSTILE[2].into();
+        r.confusions[0].gold = HOSTILE[0].into();
+        r.confusions[0].predicted = HOSTILE[2].into();
+        let md = render(&r, None, "results.json", Format::Markdown, None).unwrap();
+        for bad in [
+            "<script", "<img", "![", "](", "`code`", "*bold*", "_it_", "a|b",
+        ] {
+            assert!(!md.contains(bad), "`{bad}` reached the Markdown:\n{md}");
+        }
+        assert!(
+            md.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+            "{md}"
+        );
+        assert!(
+            md.contains("\\!\\[pixel\\]\\(https://evil.example/p.png\\)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| &lt;img src=x onerror=alert\\(1\\)&gt; |"),
+            "{md}"
+        );
+        // The template's own Markdown is left alone.
+        assert!(
+            md.contains("| tickets | automatic |") && md.contains("**Decisions per category**")
+        );
+        // HTML keeps its own escaping.
+        let html = render(&r, None, "results.json", Format::Html, None).unwrap();
+        assert!(!html.contains("<script") && !html.contains("<img"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
 }
