@@ -253,7 +253,7 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
             );
             m.monthly_savings_net = Some(r.monthly_savings_net);
             m.payback_months_net = r.payback_months_net.map(f64::from);
-            m.roi_net = Some(r.roi_net).filter(|v| v.is_finite());
+            m.roi_net = r.roi_net.filter(|v| v.is_finite());
             Some(RoiResults {
                 costs: costs.clone(),
                 human_tickets_before: costs.tickets_per_month,

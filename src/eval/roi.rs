@@ -47,9 +47,10 @@ pub struct Roi {
     pub monthly_savings_net: f64,
     pub payback_months_gross: Option<u32>,
     pub payback_months_net: Option<u32>,
-    /// ROI over the horizon, as a fraction (2.375 = 237.5%).
-    pub roi_gross: f64,
-    pub roi_net: f64,
+    /// ROI over the horizon, as a fraction (2.375 = 237.5%); null when nothing is invested (an
+    /// implementation cost of 0 makes the ratio undefined, not infinite).
+    pub roi_gross: Option<f64>,
+    pub roi_net: Option<f64>,
     pub horizon_months: u32,
     /// Cumulative cash flow at the end of each month, net view (month 0 = -implementation).
     pub cash_flow_net: Vec<f64>,
@@ -79,11 +80,8 @@ pub fn roi(
         }
     };
     let ratio = |monthly: f64| {
-        if implementation > 0.0 {
-            (monthly * f64::from(horizon_months) - implementation) / implementation
-        } else {
-            f64::INFINITY
-        }
+        (implementation > 0.0)
+            .then(|| (monthly * f64::from(horizon_months) - implementation) / implementation)
     };
     let cash_flow_net = (0..=horizon_months)
         .map(|m| net * f64::from(m) - implementation)
@@ -110,12 +108,12 @@ mod tests {
         let r = roi(150_000.0, 1_600_000.0, 100_000.0, 36);
         assert_eq!(r.payback_months_gross, Some(11));
         // (150,000 x 36 - 1,600,000) / 1,600,000 = 2.375: the case's "237%" (truncated).
-        assert!((r.roi_gross - 2.375).abs() < 1e-12);
-        assert_eq!((r.roi_gross * 100.0).floor(), 237.0);
+        assert!((r.roi_gross.unwrap() - 2.375).abs() < 1e-12);
+        assert_eq!((r.roi_gross.unwrap() * 100.0).floor(), 237.0);
         // Net of a 100,000 RUB running cost: 50,000 a month, 32 months, 12.5% over 3 years.
         assert!((r.monthly_savings_net - 50_000.0).abs() < 1e-9);
         assert_eq!(r.payback_months_net, Some(32));
-        assert!((r.roi_net - 0.125).abs() < 1e-12);
+        assert!((r.roi_net.unwrap() - 0.125).abs() < 1e-12);
         assert_eq!(r.cash_flow_net.len(), 37);
         assert_eq!(r.cash_flow_net[0], -1_600_000.0);
         assert!(r.cash_flow_net[31] < 0.0 && r.cash_flow_net[32] >= 0.0);
@@ -140,7 +138,17 @@ mod tests {
     fn no_payback_when_savings_do_not_cover_running_costs() {
         let r = roi(80_000.0, 1_000_000.0, 100_000.0, 36);
         assert_eq!(r.payback_months_net, None);
-        assert!(r.roi_net < -1.0);
+        assert!(r.roi_net.unwrap() < -1.0);
         assert_eq!(r.payback_months_gross, Some(13));
+    }
+
+    #[test]
+    fn nothing_invested_has_no_roi_and_pays_back_at_once() {
+        let r = roi(50_000.0, 0.0, 10_000.0, 12);
+        assert_eq!((r.roi_gross, r.roi_net), (None, None));
+        assert_eq!(r.payback_months_net, Some(0));
+        // It survives the results file: null, read back as None (it used to be refused).
+        let back: Roi = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
     }
 }

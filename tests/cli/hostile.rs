@@ -308,8 +308,12 @@ fn no_form_of_a_pii_example_reaches_the_results_the_audit_rows_or_the_reports() 
             use polars::prelude::*;
             let file = std::fs::File::open(&audit).unwrap();
             let mut df = ParquetReader::new(file).finish().unwrap();
+            // As JSON lines: the audit rows hold lists, which CSV cannot.
             let mut buf = Vec::new();
-            CsvWriter::new(&mut buf).finish(&mut df).unwrap();
+            JsonWriter::new(&mut buf)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish(&mut df)
+                .unwrap();
             String::from_utf8(buf).unwrap()
         } else {
             std::fs::read_to_string(&audit).unwrap()

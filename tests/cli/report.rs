@@ -181,3 +181,20 @@ fn no_path_of_the_machine_reaches_the_report() {
         }
     }
 }
+
+#[test]
+fn a_results_file_with_nothing_invested_is_reported() {
+    // implementation_cost 0: the ROI is undefined and written as null; it used to be refused.
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = results();
+    r["roi"]["costs"]["implementation_cost"] = serde_json::json!(0.0);
+    r["roi"]["roi_gross"] = Value::Null;
+    r["roi"]["roi_net"] = Value::Null;
+    r["metrics"]["roi_net"] = Value::Null;
+    let path = dir.path().join("results.json");
+    std::fs::write(&path, r.to_string()).unwrap();
+    let output = report(&[path.to_str().unwrap(), "--format", "md"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let md = String::from_utf8(output.stdout).unwrap();
+    assert!(md.contains("ROI n/a gross, n/a net"), "{md}");
+}
