@@ -100,33 +100,8 @@ kbctl eval history.csv --map text=Description,agent=Assignee --fail-under accura
 kbctl eval history.parquet --baseline main.json --junit eval.xml --tickets-out audit.csv"
 )]
 pub struct EvalArgs {
-    /// Replay files (.jsonl, .csv, .parquet), or helpdesk exports (Zendesk, Freshdesk and
-    /// Usedesk CSV; Zendesk, Intercom and Help Scout JSON).
-    #[arg(required = true, value_name = "REPLAY")]
-    pub files: Vec<PathBuf>,
-    /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub map: Option<String>,
-    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw).
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    pub timezone: String,
-    /// Whose export the files are: auto (sniffed from the CSV header row or the JSON top-level
-    /// keys), zendesk, zendesk-json, freshdesk, intercom, helpscout, usedesk or generic.
-    #[arg(long, value_enum, default_value_t = crate::eval::exports::Source::Auto)]
-    pub source: crate::eval::exports::Source,
-    /// CSV delimiter: `,`, `;`, `|` or `tab` (default: the one the header row has most of).
-    #[arg(long, value_name = "DELIMITER", value_parser = crate::eval::sniff::parse_delimiter)]
-    pub delimiter: Option<u8>,
-    /// CSV encoding (default: a BOM's, else UTF-8 when valid, else cp1251 or cp1250).
-    #[arg(long, value_enum)]
-    pub encoding: Option<crate::eval::sniff::Encoding>,
-    /// Cache query vectors here across runs (default: `vector-cache` under the set-up home):
-    /// replaying the same history again costs no model call.
-    #[arg(long, value_name = "DIR", env = "KBCTL_VECTOR_CACHE")]
-    pub vector_cache: Option<PathBuf>,
-    /// Embed every ticket anew, reading and writing no vector cache.
-    #[arg(long, conflicts_with = "vector_cache")]
-    pub no_vector_cache: bool,
+    #[command(flatten)]
+    pub replay: ReplayArgs,
     /// Lower bounds that must hold, e.g. accuracy=0.95,containment=0.6 (adds to `gates.min`).
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub fail_under: Option<String>,
@@ -157,23 +132,17 @@ pub struct EvalArgs {
     pub format: TableFormat,
 }
 
-/// `kbctl tune`
+/// What `kbctl eval` and `kbctl tune` replay, and how the files are read.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Writes policy.auto_threshold, policy.draft_threshold, the per-category\n\
-thresholds and policy.calibration into the config file (--config, else ./kbctl.yaml), keeping the\n\
-rest of the file as it is.\n\n\
-Examples:\n  kbctl tune eval_sets/northwind-replay.jsonl --target-precision 0.95 --dry-run\n  \
-kbctl tune history.csv --max-wrong-rate 0.01 --per-category"
-)]
-pub struct TuneArgs {
-    /// Replay files (.jsonl, .csv, .parquet), as for `kbctl eval`.
+pub struct ReplayArgs {
+    /// Replay files (.jsonl, .csv, .parquet), or helpdesk exports (Zendesk, Freshdesk and
+    /// Usedesk CSV; Zendesk, Intercom and Help Scout JSON).
     #[arg(required = true, value_name = "REPLAY")]
     pub files: Vec<PathBuf>,
-    /// Columns for replay fields, as for `kbctl eval`.
+    /// Columns for replay fields, e.g. text=Description,agent=Assignee,created_at="Created time".
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Option<String>,
-    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw), as for `kbctl eval`.
+    /// Zone for times without an offset: UTC, an offset (+03:00) or an IANA name (Europe/Warsaw).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub timezone: String,
     /// Whose export the files are: auto (sniffed from the CSV header row or the JSON top-level
@@ -193,6 +162,20 @@ pub struct TuneArgs {
     /// Embed every ticket anew, reading and writing no vector cache.
     #[arg(long, conflicts_with = "vector_cache")]
     pub no_vector_cache: bool,
+}
+
+/// `kbctl tune`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes policy.auto_threshold, policy.draft_threshold, the per-category\n\
+thresholds and policy.calibration into the config file (--config, else ./kbctl.yaml), keeping the\n\
+rest of the file as it is.\n\n\
+Examples:\n  kbctl tune eval_sets/northwind-replay.jsonl --target-precision 0.95 --dry-run\n  \
+kbctl tune history.csv --max-wrong-rate 0.01 --per-category"
+)]
+pub struct TuneArgs {
+    #[command(flatten)]
+    pub replay: ReplayArgs,
     /// Accuracy the automatic answers must reach.
     #[arg(long, value_name = "P", conflicts_with = "max_wrong_rate")]
     pub target_precision: Option<f64>,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::cli::{EvalArgs, TableFormat};
+use crate::cli::{EvalArgs, ReplayArgs, TableFormat};
 use crate::config::Settings;
 use crate::error::UserError;
 use crate::eval::judge::{self, Judged};
@@ -18,7 +18,7 @@ use crate::progress::Progress;
 
 /// Where a replay caches query vectors: the folder named, else `vector-cache` under the
 /// set-up home; none when asked.
-pub fn vector_cache(
+fn vector_cache(
     settings: &Settings,
     named: Option<&std::path::PathBuf>,
     off: bool,
@@ -49,35 +49,20 @@ pub struct Replayed {
     pub files: Vec<String>,
 }
 
-/// How the replay files are read: `--map`, `--timezone`, `--source`, `--delimiter`, `--encoding`.
-pub struct Reading<'a> {
-    pub map: Option<&'a str>,
-    pub timezone: &'a str,
-    pub source: crate::eval::exports::Source,
-    pub delimiter: Option<u8>,
-    pub encoding: Option<crate::eval::sniff::Encoding>,
-}
-
 /// Read the replay files and decide every ticket, in order, with the configured workers.
-pub fn replay(
-    settings: &Settings,
-    files: &[std::path::PathBuf],
-    reading: &Reading<'_>,
-    cache: Option<std::path::PathBuf>,
-) -> anyhow::Result<Replayed> {
-    let (map, timezone) = (reading.map, reading.timezone);
+pub fn replay(settings: &Settings, args: &ReplayArgs) -> anyhow::Result<Replayed> {
     let settings = &Settings {
-        vector_cache: cache,
+        vector_cache: vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache),
         ..settings.clone()
     };
-    let zone = crate::eval::times::Zone::parse(timezone).map_err(UserError::Invalid)?;
-    let map = match map {
+    let zone = crate::eval::times::Zone::parse(&args.timezone).map_err(UserError::Invalid)?;
+    let map = match &args.map {
         Some(spec) => ReplayMap::parse(spec)?,
         None => ReplayMap::default(),
     }
     .with_zone(zone)
-    .with_reading(reading.source, reading.delimiter, reading.encoding);
-    let checked = replay::read_all(files, &map, settings.config.input.max_record_bytes)?;
+    .with_reading(args.source, args.delimiter, args.encoding);
+    let checked = replay::read_all(&args.files, &map, settings.config.input.max_record_bytes)?;
     if !settings.quiet {
         for (file, how) in &checked.read_as {
             eprintln!("kbctl: {file}: read as {how}");
@@ -129,7 +114,7 @@ pub fn replay(
         timezone: zone.to_string(),
         gap_vectors,
         wall_s: started.elapsed().as_secs_f64(),
-        files: files.iter().map(|f| f.display().to_string()).collect(),
+        files: args.files.iter().map(|f| f.display().to_string()).collect(),
     })
 }
 
@@ -160,15 +145,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         tolerances.tolerance = t;
     }
 
-    let cache = vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let reading = Reading {
-        map: args.map.as_deref(),
-        timezone: &args.timezone,
-        source: args.source,
-        delimiter: args.delimiter,
-        encoding: args.encoding,
-    };
-    let replayed = replay(settings, &args.files, &reading, cache)?;
+    let replayed = replay(settings, &args.replay)?;
     let mut results = eval::measure(
         &replayed.judged,
         eval::Inputs {

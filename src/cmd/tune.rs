@@ -26,16 +26,7 @@ pub fn run(settings: &Settings, args: &TuneArgs) -> anyhow::Result<ExitCode> {
     if args.folds < 2 {
         return Err(UserError::Invalid("--folds must be at least 2".into()).into());
     }
-    let cache =
-        super::eval::vector_cache(settings, args.vector_cache.as_ref(), args.no_vector_cache);
-    let reading = super::eval::Reading {
-        map: args.map.as_deref(),
-        timezone: &args.timezone,
-        source: args.source,
-        delimiter: args.delimiter,
-        encoding: args.encoding,
-    };
-    let replayed = super::eval::replay(settings, &args.files, &reading, cache)?;
+    let replayed = super::eval::replay(settings, &args.replay)?;
     if replayed.judged.iter().all(|t| t.correct.is_none()) {
         return Err(UserError::Invalid(
             "the replay has no labels to tune on: give gold_docs, intent or should_escalate".into(),
