@@ -19,13 +19,18 @@ fn config() -> PathBuf {
 /// `kbctl --index idx --config fixtures/eval/kbctl.yaml eval REPLAY ARGS` in a fresh folder
 /// beside the shared index; returns (results file, exit code, stderr, the folder).
 fn eval(args: &[&str]) -> (Value, i32, String, tempfile::TempDir) {
+    eval_file(&replay(), args)
+}
+
+/// [`eval`] of another replay file.
+fn eval_file(file: &Path, args: &[&str]) -> (Value, i32, String, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let results = out.path().join("results.json");
     let output = kbctl(fixture_index())
         .args(["--index", "idx", "--config"])
         .arg(config())
         .arg("eval")
-        .arg(replay())
+        .arg(file)
         .arg("-o")
         .arg(&results)
         .args(args)

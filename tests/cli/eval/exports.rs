@@ -4,36 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::config;
+use super::{config, eval_file};
 use crate::util::{fixture_index, kbctl, stderr};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-/// `kbctl eval FILE ARGS -o results.json` with the fixture KB and config; (results, code, stderr, folder).
-fn eval_file(file: &Path, args: &[&str]) -> (Value, i32, String, tempfile::TempDir) {
-    let out = tempfile::tempdir().unwrap();
-    let results = out.path().join("results.json");
-    let output = kbctl(fixture_index())
-        .args(["--index", "idx", "--config"])
-        .arg(config())
-        .arg("eval")
-        .arg(file)
-        .arg("-o")
-        .arg(&results)
-        .args(args)
-        .output()
-        .unwrap();
-    let value = std::fs::read_to_string(&results)
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or(Value::Null);
-    (
-        value,
-        output.status.code().unwrap_or(-1),
-        stderr(&output),
-        out,
-    )
 }
 
 #[test]
