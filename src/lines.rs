@@ -104,31 +104,6 @@ impl<R: BufRead> Iterator for Bounded<R> {
     }
 }
 
-/// The length of the longest line of `reader` (without its newline), read without holding it.
-pub fn longest(mut reader: impl BufRead) -> io::Result<u64> {
-    let (mut longest, mut len) = (0u64, 0u64);
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
-        };
-        if available.is_empty() {
-            return Ok(longest.max(len));
-        }
-        let used = available.len();
-        for part in available.split_inclusive(|&b| b == b'\n') {
-            if part.last() == Some(&b'\n') {
-                longest = longest.max(len + part.len() as u64 - 1);
-                len = 0;
-            } else {
-                len += part.len() as u64;
-            }
-        }
-        reader.consume(used);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,14 +179,6 @@ mod tests {
             Line::TooLong { bytes: size - 1 }
         );
         assert!(lines.next().is_none());
-    }
-
-    #[test]
-    fn longest_line() {
-        let r = |t: &[u8]| longest(io::BufReader::with_capacity(3, t)).unwrap();
-        assert_eq!(r(b""), 0);
-        assert_eq!(r(b"ab\nabcdefg\nabc"), 7);
-        assert_eq!(r(b"ab\nabcd"), 4);
     }
 
     #[test]

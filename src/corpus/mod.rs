@@ -206,17 +206,18 @@ struct Walk {
 }
 
 impl Walk {
+    fn unreadable(&mut self, dir: &Path, err: &std::io::Error) {
+        self.issues.push(InputIssue::new(
+            dir,
+            None,
+            format!("cannot read directory: {err}"),
+        ));
+    }
+
     fn dir(&mut self, dir: &Path) {
         let canonical = match std::fs::canonicalize(dir) {
             Ok(canonical) => canonical,
-            Err(err) => {
-                self.issues.push(InputIssue::new(
-                    dir,
-                    None,
-                    format!("cannot read directory: {err}"),
-                ));
-                return;
-            }
+            Err(err) => return self.unreadable(dir, &err),
         };
         if let Some(first) = self.dirs.get(&canonical) {
             self.issues.push(InputIssue::new(
@@ -232,14 +233,7 @@ impl Walk {
         self.dirs.insert(canonical, dir.to_path_buf());
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(err) => {
-                self.issues.push(InputIssue::new(
-                    dir,
-                    None,
-                    format!("cannot read directory: {err}"),
-                ));
-                return;
-            }
+            Err(err) => return self.unreadable(dir, &err),
         };
         // In name order, so which of two links to one directory is walked does not vary.
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
