@@ -1,6 +1,6 @@
 //! Metrics of a replay: decision mix, correctness, escalation, intent, retrieval, per segment (polars), with Wilson intervals.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -198,29 +198,16 @@ pub fn intent_metrics(
         return (None, None, Vec::new());
     }
     let right = pairs.iter().filter(|(g, p)| g == p).count();
-    let gold: BTreeSet<&str> = pairs.iter().map(|p| p.0).collect();
-    let f1_sum: f64 = gold
+    // Macro-F1 over the gold intents: the per-class F1 of the `rasa test` table, averaged.
+    let labelled: Vec<(&str, Option<&str>)> = tickets
         .iter()
-        .map(|&class| {
-            let tp = pairs
-                .iter()
-                .filter(|(g, p)| *g == class && *p == class)
-                .count() as f64;
-            let fp = pairs
-                .iter()
-                .filter(|(g, p)| *g != class && *p == class)
-                .count() as f64;
-            let fn_ = pairs
-                .iter()
-                .filter(|(g, p)| *g == class && *p != class)
-                .count() as f64;
-            if tp == 0.0 {
-                0.0
-            } else {
-                2.0 * tp / (2.0 * tp + fp + fn_)
-            }
-        })
-        .sum();
+        .filter_map(|t| Some((t.gold_intent.as_deref()?, t.intent.as_deref())))
+        .collect();
+    let f1: Vec<f64> = super::classes::scores(&labelled)
+        .into_iter()
+        .filter(|c| c.support > 0)
+        .map(|c| c.f1.unwrap_or(0.0))
+        .collect();
     let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
     for &(g, p) in pairs.iter().filter(|(g, p)| g != p) {
         *counts.entry((g, p)).or_default() += 1;
@@ -242,7 +229,7 @@ pub fn intent_metrics(
     confusions.truncate(top);
     (
         ratio(right, pairs.len()),
-        Some(f1_sum / gold.len() as f64),
+        Some(f1.iter().sum::<f64>() / f1.len() as f64),
         confusions,
     )
 }
