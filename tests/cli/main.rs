@@ -5,6 +5,7 @@ mod config;
 mod contract;
 mod doctor;
 mod eval;
+mod formats;
 mod hostile;
 mod ingest;
 mod readers;
