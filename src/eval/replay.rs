@@ -433,25 +433,26 @@ fn read_csv_export(
     }
 }
 
-/// Scan a Parquet file with polars, keep the mapped columns, and turn each row into a replay
-/// ticket.
+/// Read the mapped columns of a Parquet file with polars, and turn each row into a replay ticket.
 fn read_parquet(path: &Path, map: &ReplayMap) -> anyhow::Result<Vec<ReplayRecord>> {
     let origin = path.display().to_string();
     let cannot = |err: PolarsError| UserError::Invalid(format!("{origin}: cannot read: {err}"));
-    let mut frame = LazyFrame::scan_parquet(
-        PlRefPath::new(path.to_string_lossy().as_ref()),
-        ScanArgsParquet::default(),
-    )
-    .map_err(cannot)?;
-    let columns: Vec<String> = frame
-        .collect_schema()
+    let file = std::fs::File::open(path).map_err(|err| cannot(err.into()))?;
+    let mut reader = ParquetReader::new(file);
+    let columns: Vec<String> = reader
+        .schema()
         .map_err(cannot)?
         .iter_names()
         .map(|n| n.to_string())
         .collect();
     let mapping = map.resolve(&columns, &origin)?;
-    let selected: Vec<Expr> = mapping.iter().map(|(_, c)| col(c.as_str())).collect();
-    let df = frame.select(selected).collect().map_err(cannot)?;
+    let mut selected: Vec<String> = mapping.iter().map(|(_, c)| c.clone()).collect();
+    selected.sort();
+    selected.dedup();
+    let df = reader
+        .with_columns(Some(selected))
+        .finish()
+        .map_err(cannot)?;
     let mut values: Vec<Vec<Value>> = Vec::with_capacity(mapping.len());
     for (_, column) in &mapping {
         let series = df.column(column)?.as_materialized_series();
