@@ -16,6 +16,7 @@ pub mod exit;
 pub mod index;
 pub mod lang;
 pub mod lines;
+pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

@@ -17,7 +17,7 @@ use crate::embed;
 use crate::error::UserError;
 use crate::index::store::{self, EmbedderInfo};
 use crate::index::{Retriever, SharedIndex, Store};
-use crate::pipeline::{self, Pipeline, Renderer, Task};
+use crate::pipeline::{Pipeline, Renderer, Task};
 
 /// Open the live index with the model it was built with (or the one named, if it matches).
 /// The model is checked against the manifest before it is loaded, so a mismatch fails fast.
@@ -130,7 +130,7 @@ pub(crate) fn write_file(path: &std::path::Path, contents: impl AsRef<[u8]>) -> 
 /// sharing its index data and each with its own model session.
 pub struct Workers<'a> {
     settings: &'a Settings,
-    intent: Option<Arc<pipeline::intent::IntentModel>>,
+    intent: Option<Arc<crate::model::intent::IntentModel>>,
     spec: embed::ModelSpec,
     /// The further encoders' models, in the retriever's order.
     views: Vec<embed::ModelSpec>,
@@ -146,7 +146,7 @@ impl<'a> Workers<'a> {
             ..settings.clone()
         };
         let retriever = open_retriever(&single)?;
-        let intent = pipeline::intent::load(&retriever.generation().dir)?.map(Arc::new);
+        let intent = crate::model::intent::load(&retriever.generation().dir)?.map(Arc::new);
         // The model as the user named it (a folder path resolves; its card id may not).
         let model = settings
             .embedder

@@ -215,7 +215,7 @@ pub fn ingest(
     let dir = store.begin(&lock, generation)?;
     let mut examples = Vec::new();
     for path in &options.examples {
-        let (read, bad) = crate::pipeline::intent::read_examples(path)?;
+        let (read, bad) = crate::model::intent::read_examples(path)?;
         examples.extend(read);
         issues.extend(bad);
     }
@@ -332,7 +332,7 @@ pub fn ingest(
             let vectors =
                 embed_queries_with_progress(e.as_mut(), &texts, options.batch_size, progress)?;
             progress.message("training the intent classifier");
-            Some(crate::pipeline::intent::train(
+            Some(crate::model::intent::train(
                 &examples,
                 &vectors,
                 &embedder_info.id,
@@ -343,7 +343,7 @@ pub fn ingest(
             .as_ref()
             .filter(|p| p.manifest.embedder == *embedder_info)
         {
-            Some(prev) => crate::pipeline::intent::load(&prev.dir)?,
+            Some(prev) => crate::model::intent::load(&prev.dir)?,
             None => None,
         },
     };
@@ -374,7 +374,7 @@ pub fn ingest(
     )?;
     super::bm25::write(&dir.join(TANTIVY_DIR), &chunks)?;
     if let Some(model) = &intent_model {
-        crate::pipeline::intent::save(model, &dir)?;
+        crate::model::intent::save(model, &dir)?;
     }
     if !history.is_empty() {
         super::history::write(&dir, &history)?;

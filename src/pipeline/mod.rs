@@ -1,8 +1,6 @@
 //! The decision engine: ticket -> retrieve -> signals -> confidence -> reasons -> decision -> rendered answer and handover.
 
-pub mod classifier;
 pub mod entities;
-pub mod intent;
 pub mod lexicon;
 pub mod pii;
 mod render;
@@ -15,6 +13,7 @@ use serde::Serialize;
 use crate::config::{Policy, RetrievalConfig};
 use crate::index::{Hit, Mode, Retriever, SearchOptions};
 use crate::lang::{self, Lang};
+use crate::model::intent;
 use crate::text::clip_chars;
 use crate::tickets::{Role, Ticket};
 use entities::Entity;
