@@ -9,6 +9,7 @@ mod cmd;
 pub mod config;
 pub mod corpus;
 pub mod csvrows;
+pub mod decision;
 pub mod embed;
 pub mod error;
 pub mod eval;

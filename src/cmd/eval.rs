@@ -387,7 +387,7 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
             .collect();
         Ok(Series::new(name.into(), rows).into_column())
     };
-    let decision = |d: crate::pipeline::Decision| format!("{d:?}").to_lowercase();
+    let decision = |d: crate::decision::Decision| format!("{d:?}").to_lowercase();
     let created = Series::new(
         "created_at".into(),
         judged

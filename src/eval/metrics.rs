@@ -6,7 +6,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::judge::Judged;
-use crate::pipeline::Decision;
+use crate::decision::Decision;
 
 /// The headline numbers. `None` where the replay has no labels for a metric.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -533,7 +533,7 @@ pub(crate) mod tests {
             human_frt_s: None,
             elapsed_ms: 2.0,
             reasons: Vec::new(),
-            features: crate::config::Features {
+            features: crate::pipeline::confidence::Features {
                 top_score: 0.5,
                 margin: 0.1,
                 agreement: 1.0,
