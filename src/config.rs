@@ -1,5 +1,6 @@
 //! `kbctl.yaml`: the team's settings, validated on load, merged with flags and environment.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -7,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
+use crate::metric::Metric;
 
 mod bounds;
 pub use bounds::{BOUNDS, Bound, MAX_THREADS, Range, bounds_table, check_flag};
@@ -40,9 +42,9 @@ pub struct Config {
     pub policy: Policy,
     pub templates: Templates,
     /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
-    pub costs: Option<crate::eval::roi::Costs>,
+    pub costs: Option<Costs>,
     /// CI gates and baseline tolerances for `kbctl eval`.
-    pub gates: crate::eval::gates::GatesConfig,
+    pub gates: GatesConfig,
 }
 
 /// When the bot may answer on its own, when it drafts, when it hands over.
@@ -149,6 +151,66 @@ impl Default for Calibration {
             views_agree: 2.690,
             coverage: 1.709,
             intent: 1.0,
+        }
+    }
+}
+
+/// The `costs` block of kbctl.yaml.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Tickets per month.
+    pub tickets_per_month: f64,
+    /// Cost of one ticket handled by a person (salary, overhead), in the report's currency.
+    pub cost_per_human_ticket: f64,
+    /// Cost of one wrong automatic answer (rework, goodwill, churn risk).
+    #[serde(default)]
+    pub cost_per_wrong_answer: f64,
+    /// One-off implementation cost.
+    pub implementation_cost: f64,
+    /// Monthly running cost (hosting, licences, upkeep).
+    #[serde(default)]
+    pub monthly_running_cost: f64,
+    /// Horizon of the ROI figure, in months.
+    #[serde(default = "default_horizon")]
+    pub horizon_months: u32,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_horizon() -> u32 {
+    36
+}
+
+fn default_currency() -> String {
+    "RUB".into()
+}
+
+/// The `gates` block of kbctl.yaml: CI gates and baseline tolerances for `kbctl eval`, by
+/// metric id (`crate::metric::Metric`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatesConfig {
+    /// Lower bounds: `accuracy: 0.95`.
+    pub min: BTreeMap<String, f64>,
+    /// Upper bounds: `wrong_rate: 0.01`.
+    pub max: BTreeMap<String, f64>,
+    /// Largest allowed worsening against a baseline, for every metric (absolute).
+    pub tolerance: f64,
+    /// Per-metric tolerances overriding `tolerance`.
+    pub tolerances: BTreeMap<String, f64>,
+}
+
+/// Shares move by whole tickets, so half a point is noise-free on the same replay.
+pub const DEFAULT_TOLERANCE: f64 = 0.005;
+
+impl Default for GatesConfig {
+    fn default() -> Self {
+        Self {
+            min: BTreeMap::new(),
+            max: BTreeMap::new(),
+            tolerance: DEFAULT_TOLERANCE,
+            tolerances: BTreeMap::new(),
         }
     }
 }
@@ -319,7 +381,7 @@ impl Config {
             ("gates.tolerances", g.tolerances.keys()),
         ] {
             for metric in metrics {
-                if let Err(err) = crate::eval::gates::known(metric) {
+                if let Err(err) = Metric::parse(metric) {
                     return bad(format!("{block}.{metric}: {err}"));
                 }
             }

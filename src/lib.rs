@@ -17,6 +17,7 @@ pub mod exit;
 pub mod index;
 pub mod lang;
 pub mod lines;
+pub mod metric;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
