@@ -1,5 +1,6 @@
 //! `kbctl.yaml`: the team's settings, validated on load, merged with flags and environment.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -7,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
+use crate::metric::Metric;
 
 mod bounds;
 pub use bounds::{BOUNDS, Bound, MAX_THREADS, Range, bounds_table, check_flag};
@@ -40,9 +42,9 @@ pub struct Config {
     pub policy: Policy,
     pub templates: Templates,
     /// What a ticket costs, for the ROI in `kbctl eval` and reports; absent: no ROI.
-    pub costs: Option<crate::eval::roi::Costs>,
+    pub costs: Option<Costs>,
     /// CI gates and baseline tolerances for `kbctl eval`.
-    pub gates: crate::eval::gates::GatesConfig,
+    pub gates: GatesConfig,
 }
 
 /// When the bot may answer on its own, when it drafts, when it hands over.
@@ -111,6 +113,7 @@ pub struct CategoryPolicy {
     pub draft_threshold: Option<f32>,
 }
 
+/// The weights of the confidence model ([`crate::pipeline::confidence`]):
 /// confidence = sigmoid(intercept + w . signals) over the fused top score and margin (z-score
 /// fusion: standard deviations), the views' agreement on the first document (all of them, and
 /// the share that name the answered one) and the answer-span coverage; with labelled examples
@@ -138,35 +141,6 @@ pub struct Calibration {
     pub intent: f32,
 }
 
-/// The coverage assumed when it cannot be measured (the ticket and section differ in language).
-pub const NEUTRAL_COVERAGE: f32 = 0.5;
-
-/// The retrieval signals the confidence is computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Features {
-    pub top_score: f32,
-    pub margin: f32,
-    /// 1 when the views agree on the first document, else 0.
-    pub agreement: f32,
-    pub views_agree: f32,
-    pub coverage: f32,
-}
-
-impl Features {
-    /// Number of features, and their values in `Calibration::weights` order.
-    pub const LEN: usize = 5;
-
-    pub fn values(&self) -> [f32; Self::LEN] {
-        [
-            self.top_score,
-            self.margin,
-            self.agreement,
-            self.views_agree,
-            self.coverage,
-        ]
-    }
-}
-
 impl Default for Calibration {
     fn default() -> Self {
         Self {
@@ -181,46 +155,62 @@ impl Default for Calibration {
     }
 }
 
-impl Calibration {
-    /// The weights in `Features::values` order.
-    pub fn weights(&self) -> [f32; Features::LEN] {
-        [
-            self.top_score,
-            self.margin,
-            self.agreement,
-            self.views_agree,
-            self.coverage,
-        ]
-    }
+/// The `costs` block of kbctl.yaml.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Tickets per month.
+    pub tickets_per_month: f64,
+    /// Cost of one ticket handled by a person (salary, overhead), in the report's currency.
+    pub cost_per_human_ticket: f64,
+    /// Cost of one wrong automatic answer (rework, goodwill, churn risk).
+    #[serde(default)]
+    pub cost_per_wrong_answer: f64,
+    /// One-off implementation cost.
+    pub implementation_cost: f64,
+    /// Monthly running cost (hosting, licences, upkeep).
+    #[serde(default)]
+    pub monthly_running_cost: f64,
+    /// Horizon of the ROI figure, in months.
+    #[serde(default = "default_horizon")]
+    pub horizon_months: u32,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
 
-    /// The same calibration with other weights (in `Features::values` order).
-    pub fn with_weights(&self, intercept: f32, w: [f32; Features::LEN]) -> Self {
+fn default_horizon() -> u32 {
+    36
+}
+
+fn default_currency() -> String {
+    "RUB".into()
+}
+
+/// The `gates` block of kbctl.yaml: CI gates and baseline tolerances for `kbctl eval`, by
+/// metric id (`crate::metric::Metric`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatesConfig {
+    /// Lower bounds: `accuracy: 0.95`.
+    pub min: BTreeMap<String, f64>,
+    /// Upper bounds: `wrong_rate: 0.01`.
+    pub max: BTreeMap<String, f64>,
+    /// Largest allowed worsening against a baseline, for every metric (absolute).
+    pub tolerance: f64,
+    /// Per-metric tolerances overriding `tolerance`.
+    pub tolerances: BTreeMap<String, f64>,
+}
+
+/// Shares move by whole tickets, so half a point is noise-free on the same replay.
+pub const DEFAULT_TOLERANCE: f64 = 0.005;
+
+impl Default for GatesConfig {
+    fn default() -> Self {
         Self {
-            intercept,
-            top_score: w[0],
-            margin: w[1],
-            agreement: w[2],
-            views_agree: w[3],
-            coverage: w[4],
-            intent: self.intent,
-        }
-    }
-
-    /// The confidence from the retrieval signals and, with an intent classifier, its probability.
-    pub fn confidence(&self, x: &Features, classifier: Option<f32>) -> f32 {
-        let z = self.intercept
-            + self
-                .weights()
-                .iter()
-                .zip(x.values())
-                .map(|(w, v)| w * v)
-                .sum::<f32>();
-        let retrieval = 1.0 / (1.0 + (-z).exp());
-        // The classifier's calibrated probability caps the retrieval confidence: both read the
-        // same embedding, so they are not independent evidence to add up.
-        match classifier {
-            Some(p) => retrieval.min(p.max(0.0).powf(self.intent)),
-            None => retrieval,
+            min: BTreeMap::new(),
+            max: BTreeMap::new(),
+            tolerance: DEFAULT_TOLERANCE,
+            tolerances: BTreeMap::new(),
         }
     }
 }
@@ -391,7 +381,7 @@ impl Config {
             ("gates.tolerances", g.tolerances.keys()),
         ] {
             for metric in metrics {
-                if let Err(err) = crate::eval::gates::known(metric) {
+                if let Err(err) = Metric::parse(metric) {
                     return bad(format!("{block}.{metric}: {err}"));
                 }
             }

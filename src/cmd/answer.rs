@@ -193,7 +193,7 @@ fn row(item: &Result<Outcome, InputIssue>) -> Vec<String> {
             ellipsize(
                 &o.escalation_reasons
                     .iter()
-                    .map(|r| r.code)
+                    .map(|r| r.code.id())
                     .collect::<Vec<_>>()
                     .join(" "),
                 60,

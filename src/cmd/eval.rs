@@ -13,6 +13,7 @@ use crate::error::UserError;
 use crate::eval::judge::{self, Judged};
 use crate::eval::replay::{self, ReplayMap};
 use crate::eval::{self, Results, gates};
+use crate::metric::{Metric, Unit};
 use crate::pipeline::{Task, stream};
 use crate::progress::Progress;
 
@@ -236,8 +237,9 @@ fn write_summary(
         writeln!(out)?;
         return Ok(());
     }
-    let rows: Vec<MetricRow> = gates::metric_values(&results.metrics)
+    let rows: Vec<MetricRow> = Metric::ALL
         .into_iter()
+        .map(|metric| (metric.id().to_string(), results.metrics.value(metric)))
         .map(|(metric, value)| {
             let ci = results.intervals.get(&metric);
             let gate = results
@@ -265,28 +267,27 @@ fn write_summary(
             }
         })
         .collect();
-    let show = |metric: &str, v: Option<f64>| match v {
-        None => "-".to_string(),
-        Some(v) if metric == "tickets" => format!("{v:.0}"),
-        Some(v) if metric.ends_with("_s") => crate::output::duration(v),
-        Some(v) if metric.contains("savings") => format!("{v:.0}"),
-        Some(v) if metric.starts_with("payback") => format!("{v:.0}"),
-        Some(v) => format!("{v:.3}"),
+    let show = |metric: Metric, v: Option<f64>| match (metric.unit(), v) {
+        (_, None) => "-".to_string(),
+        (Unit::Seconds, Some(v)) => crate::output::duration(v),
+        (Unit::Tickets | Unit::Money | Unit::Months, Some(v)) => format!("{v:.0}"),
+        (Unit::Share | Unit::Ratio, Some(v)) => format!("{v:.3}"),
     };
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| {
+        .zip(Metric::ALL)
+        .map(|(r, metric)| {
             vec![
                 r.metric.clone(),
-                show(&r.metric, r.value),
+                show(metric, r.value),
                 match (r.ci_low, r.ci_high) {
                     (Some(lo), Some(hi)) => format!("{lo:.3}-{hi:.3}"),
                     _ => String::new(),
                 },
                 r.gate.clone().unwrap_or_default(),
                 match r.regressed {
-                    Some(true) => format!("REGRESSED from {}", show(&r.metric, r.baseline)),
-                    Some(false) => format!("was {}", show(&r.metric, r.baseline)),
+                    Some(true) => format!("REGRESSED from {}", show(metric, r.baseline)),
+                    Some(false) => format!("was {}", show(metric, r.baseline)),
                     None => String::new(),
                 },
             ]
@@ -387,7 +388,7 @@ fn write_tickets(path: &Path, format: AuditFormat, judged: &[Judged]) -> anyhow:
             .collect();
         Ok(Series::new(name.into(), rows).into_column())
     };
-    let decision = |d: crate::pipeline::Decision| format!("{d:?}").to_lowercase();
+    let decision = |d: crate::decision::Decision| format!("{d:?}").to_lowercase();
     let created = Series::new(
         "created_at".into(),
         judged

@@ -1,6 +1,7 @@
 //! The range of every numeric key of kbctl.yaml: one table that the loader, the flags and the README's table all read.
 
 use crate::error::UserError;
+use crate::metric::{Metric, Unit};
 
 /// The allowed values of a numeric key.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -9,7 +10,7 @@ pub enum Range {
     Whole(u64, u64),
     /// Finite numbers in `lo..=hi` (NaN and infinities are refused).
     Real(f64, f64),
-    /// A gate: the scale of the metric it names (`eval::gates::metric_range`).
+    /// A gate: the scale of the metric it names ([`Metric::range`]).
     Metric,
 }
 
@@ -342,7 +343,9 @@ impl Bound {
             Range::Whole(lo, hi) => (lo as f64, hi as f64, true),
             Range::Real(lo, hi) => (lo, hi, false),
             Range::Metric => {
-                let (lo, hi) = crate::eval::gates::metric_range(metric);
+                // A name that is no metric is refused by name once every number is checked;
+                // until then it reads as a share.
+                let (lo, hi) = Metric::parse(metric).map_or(Unit::Share.range(), Metric::range);
                 (lo, hi, false)
             }
         }
@@ -509,6 +512,19 @@ mod tests {
             readme.contains(&table),
             "README.md's table of numeric keys differs from config::BOUNDS; it should read:\n{table}"
         );
+    }
+
+    #[test]
+    fn the_metric_scale_names_every_metric_range() {
+        for metric in Metric::ALL {
+            let (lo, hi) = metric.range();
+            let range = show_range(lo, hi);
+            assert!(
+                METRIC_SCALE.contains(&range),
+                "{}: {range} is not in the table's METRIC_SCALE",
+                metric.id()
+            );
+        }
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub struct ErrorRow<'a> {
     /// (the answer would have been right) or `wrong_intent`.
     pub error: &'static str,
     pub verdict: Option<Verdict>,
-    pub decision: crate::pipeline::Decision,
+    pub decision: crate::decision::Decision,
     pub confidence: f32,
     pub gold_intent: Option<&'a str>,
     pub intent: Option<&'a str>,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::judge::Judged;
-use crate::pipeline::Decision;
+use crate::decision::Decision;
 
 /// One operating point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -134,8 +134,8 @@ fn most_frequent(values: impl Iterator<Item = Option<String>>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decision::Decision;
     use crate::eval::metrics::tests::judged;
-    use crate::pipeline::Decision;
 
     #[test]
     fn groups_similar_tickets_and_drops_loners() {

@@ -1,42 +1,17 @@
 //! CI gates: thresholds on metrics (`--fail-under`, `--fail-over`, the `gates` block), regressions against a baseline, and a JUnit file.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{DEFINITIONS, Metrics, higher_is_better};
+use super::metrics::Metrics;
+use crate::config::GatesConfig;
 use crate::error::UserError;
+use crate::metric::{Better, Metric, Unit};
 
-/// The `gates` block of kbctl.yaml.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct GatesConfig {
-    /// Lower bounds: `accuracy: 0.95`.
-    pub min: BTreeMap<String, f64>,
-    /// Upper bounds: `wrong_rate: 0.01`.
-    pub max: BTreeMap<String, f64>,
-    /// Largest allowed worsening against a baseline, for every metric (absolute).
-    pub tolerance: f64,
-    /// Per-metric tolerances overriding `tolerance`.
-    pub tolerances: BTreeMap<String, f64>,
-}
-
-/// Shares move by whole tickets, so half a point is noise-free on the same replay; times with
-/// the bot include its measured latency, which varies run to run by milliseconds.
-pub const DEFAULT_TOLERANCE: f64 = 0.005;
+/// Times with the bot include its measured latency, which varies run to run by milliseconds:
+/// a baseline comparison of a time allows at least this much.
 pub const DEFAULT_TIME_TOLERANCE_S: f64 = 60.0;
-
-impl Default for GatesConfig {
-    fn default() -> Self {
-        Self {
-            min: BTreeMap::new(),
-            max: BTreeMap::new(),
-            tolerance: DEFAULT_TOLERANCE,
-            tolerances: BTreeMap::new(),
-        }
-    }
-}
 
 /// One gate and how it went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,46 +35,6 @@ pub struct Comparison {
     pub regressed: bool,
 }
 
-/// The metrics as name -> value, in definition order.
-pub fn metric_values(m: &Metrics) -> Vec<(String, Option<f64>)> {
-    let value = serde_json::to_value(m).unwrap_or_default();
-    DEFINITIONS
-        .iter()
-        .map(|(name, _)| (name.to_string(), value.get(*name).and_then(|v| v.as_f64())))
-        .collect()
-}
-
-/// A metric name gates can use; an unknown one is the user's mistake (not a failed gate),
-/// named with the closest known metric.
-pub fn known(metric: &str) -> Result<(), UserError> {
-    if DEFINITIONS.iter().any(|(n, _)| *n == metric) {
-        Ok(())
-    } else {
-        Err(UserError::Invalid(format!(
-            "unknown metric `{metric}`{} (known: {})",
-            crate::suggest::did_you_mean(metric, DEFINITIONS.iter().map(|d| d.0)),
-            DEFINITIONS
-                .iter()
-                .map(|d| d.0)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )))
-    }
-}
-
-/// The values a metric can take, and so the thresholds a gate on it may set: shares 0..=1,
-/// counts and times in seconds up to 1e9, money (the net monthly savings) either sign.
-pub fn metric_range(metric: &str) -> (f64, f64) {
-    match metric {
-        "tickets" => (0.0, 1e9),
-        m if m.ends_with("_s") => (0.0, 1e9),
-        "payback_months_net" => (0.0, 1e6),
-        "roi_net" => (-1e9, 1e9),
-        "monthly_savings_net" => (-1e18, 1e18),
-        _ => (0.0, 1.0),
-    }
-}
-
 /// `accuracy=0.95,containment=0.6` into (metric, value) pairs, checking the names and that
 /// each value is a number within the metric's range (`gates.min.METRIC` in the range table).
 pub fn parse_bounds(spec: &str, flag: &str) -> Result<Vec<(String, f64)>, UserError> {
@@ -109,7 +44,7 @@ pub fn parse_bounds(spec: &str, flag: &str) -> Result<Vec<(String, f64)>, UserEr
             .split_once('=')
             .ok_or_else(|| UserError::Invalid(format!("{flag}: `{pair}` is not metric=value")))?;
         let metric = metric.trim();
-        known(metric).map_err(|err| UserError::Invalid(format!("{flag}: {err}")))?;
+        Metric::parse(metric).map_err(|err| UserError::Invalid(format!("{flag}: {err}")))?;
         let value: f64 = value
             .trim()
             .trim_end_matches('%')
@@ -135,12 +70,10 @@ pub fn check(
     min: &[(String, f64)],
     max: &[(String, f64)],
 ) -> Result<Vec<GateResult>, UserError> {
-    let values: BTreeMap<String, Option<f64>> = metric_values(metrics).into_iter().collect();
     let mut out = Vec::new();
     for (bounds, op) in [(min, ">="), (max, "<=")] {
         for (metric, threshold) in bounds {
-            known(metric)?;
-            let value = values.get(metric).copied().flatten();
+            let value = metrics.value(Metric::parse(metric)?);
             let passed = value.is_some_and(|v| {
                 if op == ">=" {
                     v >= *threshold
@@ -163,36 +96,35 @@ pub fn check(
 /// Compare with a baseline: a metric regresses when it moves the wrong way by more than its
 /// tolerance, or when the baseline measured it and this run cannot.
 pub fn compare(current: &Metrics, baseline: &Metrics, config: &GatesConfig) -> Vec<Comparison> {
-    let base: BTreeMap<String, Option<f64>> = metric_values(baseline).into_iter().collect();
-    metric_values(current)
+    Metric::ALL
         .into_iter()
-        .filter_map(|(metric, now)| {
-            let higher = higher_is_better(&metric)?;
-            let was = base.get(&metric).copied().flatten();
+        .filter_map(|metric| {
+            let better = metric.better()?;
+            let (now, was) = (current.value(metric), baseline.value(metric));
             if was.is_none() && now.is_none() {
                 return None;
             }
-            let tolerance =
-                config
-                    .tolerances
-                    .get(&metric)
-                    .copied()
-                    .unwrap_or(if metric.ends_with("_s") {
-                        config.tolerance.max(DEFAULT_TIME_TOLERANCE_S)
-                    } else {
-                        config.tolerance
-                    });
+            let tolerance = config.tolerances.get(metric.id()).copied().unwrap_or(
+                if metric.unit() == Unit::Seconds {
+                    config.tolerance.max(DEFAULT_TIME_TOLERANCE_S)
+                } else {
+                    config.tolerance
+                },
+            );
             let delta = match (now, was) {
                 (Some(n), Some(w)) => Some(n - w),
                 _ => None,
             };
-            let worse_by = delta.map(|d| if higher { -d } else { d });
+            let worse_by = delta.map(|d| match better {
+                Better::Higher => -d,
+                Better::Lower => d,
+            });
             let regressed = match (was, now) {
                 (Some(_), None) => true,
                 _ => worse_by.is_some_and(|w| w > tolerance + 1e-12),
             };
             Some(Comparison {
-                metric,
+                metric: metric.id().to_string(),
                 baseline: was,
                 current: now,
                 delta,

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::replay::ReplayTicket;
 use crate::config::Policy;
-use crate::pipeline::{Decision, Outcome};
+use crate::decision::{Decision, ReasonCode};
+use crate::pipeline::Outcome;
 use crate::text::clip_chars;
 
 /// Characters of a ticket's text kept for examples (knowledge-base gaps, audit files).
@@ -91,7 +92,7 @@ pub struct Judged {
     pub reasons: Vec<String>,
     /// Signals behind the confidence, for calibration in `kbctl tune`.
     #[serde(flatten)]
-    pub features: crate::config::Features,
+    pub features: crate::pipeline::confidence::Features,
     pub intent_share: f32,
     /// Whether `intent_share` is an intent classifier's probability (the index has one).
     pub classifier: bool,
@@ -117,10 +118,13 @@ impl Judged {
         self.decision != Decision::Auto
             && self.should_escalate != Some(true)
             && self.reasons.iter().all(|r| {
-                matches!(
-                    r.as_str(),
-                    "no_kb_match" | "unknown_topic" | "low_confidence"
-                )
+                [
+                    ReasonCode::NoKbMatch,
+                    ReasonCode::UnknownTopic,
+                    ReasonCode::LowConfidence,
+                ]
+                .iter()
+                .any(|gap| gap.id() == r)
             })
     }
 
@@ -147,7 +151,7 @@ pub fn judge(
     let floor = outcome
         .escalation_reasons
         .iter()
-        .filter(|r| r.code != "low_confidence")
+        .filter(|r| r.code != ReasonCode::LowConfidence)
         .map(|r| r.decision)
         .max()
         .unwrap_or(Decision::Auto);
@@ -221,7 +225,7 @@ pub fn judge(
         reasons: outcome
             .escalation_reasons
             .iter()
-            .map(|r| r.code.to_string())
+            .map(|r| r.code.id().to_string())
             .collect(),
         features: outcome.signals.features(),
         intent_share: outcome.signals.intent_share,

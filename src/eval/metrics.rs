@@ -6,9 +6,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::judge::Judged;
-use crate::pipeline::Decision;
+use crate::decision::Decision;
+use crate::metric::Metric;
 
-/// The headline numbers. `None` where the replay has no labels for a metric.
+/// The headline numbers, one field per [`Metric`] named by its id. `None` where the replay has
+/// no labels for a metric.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub tickets: usize,
@@ -34,104 +36,34 @@ pub struct Metrics {
     pub roi_net: Option<f64>,
 }
 
-/// Whether more of a metric is better (`Some(true)`), less (`Some(false)`), or neither: the
-/// size of the replay, the split between drafts and escalations, and the history's own FRT
-/// are facts, not results, so a baseline comparison leaves them out.
-pub fn higher_is_better(metric: &str) -> Option<bool> {
-    match metric {
-        "tickets"
-        | "draft_share"
-        | "escalation_share"
-        | "frt_median_before_s"
-        | "frt_p90_before_s" => None,
-        "wrong_rate" | "frt_median_after_s" | "frt_p90_after_s" | "payback_months_net" => {
-            Some(false)
+impl Metrics {
+    /// The value of one metric; `None` where the replay cannot measure it.
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::Tickets => Some(self.tickets as f64),
+            Metric::Containment => self.containment,
+            Metric::DraftShare => self.draft_share,
+            Metric::EscalationShare => self.escalation_share,
+            Metric::Accuracy => self.accuracy,
+            Metric::WrongRate => self.wrong_rate,
+            Metric::EscalationPrecision => self.escalation_precision,
+            Metric::EscalationRecall => self.escalation_recall,
+            Metric::IntentAccuracy => self.intent_accuracy,
+            Metric::IntentMacroF1 => self.intent_macro_f1,
+            Metric::RecallAt1 => self.recall_at_1,
+            Metric::RecallAt5 => self.recall_at_5,
+            Metric::Mrr => self.mrr,
+            Metric::NdcgAt10 => self.ndcg_at_10,
+            Metric::FrtMedianBeforeS => self.frt_median_before_s,
+            Metric::FrtMedianAfterS => self.frt_median_after_s,
+            Metric::FrtP90BeforeS => self.frt_p90_before_s,
+            Metric::FrtP90AfterS => self.frt_p90_after_s,
+            Metric::MonthlySavingsNet => self.monthly_savings_net,
+            Metric::PaybackMonthsNet => self.payback_months_net,
+            Metric::RoiNet => self.roi_net,
         }
-        _ => Some(true),
     }
 }
-
-/// What each metric means, written into the results and shown in reports.
-pub const DEFINITIONS: &[(&str, &str)] = &[
-    (
-        "tickets",
-        "tickets replayed (rows that could not be read are not counted)",
-    ),
-    ("containment", "share of tickets the bot answers on its own"),
-    (
-        "draft_share",
-        "share of tickets where the bot prepares a draft for an agent",
-    ),
-    (
-        "escalation_share",
-        "share of tickets handed straight to a person",
-    ),
-    (
-        "accuracy",
-        "share of the automatic answers that are right (right document, or right intent where no document is labelled); a ticket that should have reached a person is wrong when answered",
-    ),
-    (
-        "wrong_rate",
-        "wrong automatic answers as a share of all labelled tickets",
-    ),
-    (
-        "escalation_precision",
-        "of the tickets handed to a person (draft or escalation), the share that needed one",
-    ),
-    (
-        "escalation_recall",
-        "of the tickets that needed a person, the share handed to one",
-    ),
-    (
-        "intent_accuracy",
-        "share of tickets whose predicted intent equals the gold intent",
-    ),
-    (
-        "intent_macro_f1",
-        "F1 of intent prediction averaged over the gold intents",
-    ),
-    (
-        "recall_at_1",
-        "share of tickets with a gold document ranked first",
-    ),
-    (
-        "recall_at_5",
-        "share of tickets with a gold document among the first five",
-    ),
-    (
-        "mrr",
-        "mean reciprocal rank of the first gold document (0 beyond rank 10)",
-    ),
-    (
-        "ndcg_at_10",
-        "normalised discounted cumulative gain of the gold documents in the first ten",
-    ),
-    (
-        "frt_median_before_s",
-        "median first-response time in the history",
-    ),
-    (
-        "frt_median_after_s",
-        "median first-response time with the bot's answers at its measured latency",
-    ),
-    (
-        "frt_p90_before_s",
-        "90th percentile of the historical first-response time",
-    ),
-    (
-        "frt_p90_after_s",
-        "90th percentile of the first-response time with the bot",
-    ),
-    (
-        "monthly_savings_net",
-        "monthly savings after running costs and the cost of wrong answers",
-    ),
-    (
-        "payback_months_net",
-        "months until the net savings cover the implementation",
-    ),
-    ("roi_net", "return over the horizon, net of running costs"),
-];
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
@@ -306,7 +238,7 @@ impl Proportion {
     }
 }
 
-/// The counts behind every share-of-tickets metric, with Wilson intervals, by metric name.
+/// The counts behind every share-of-tickets metric, with Wilson intervals, by metric id.
 pub fn proportions(tickets: &[&Judged]) -> BTreeMap<String, Proportion> {
     let c = DecisionCounts::of(tickets);
     let intents: Vec<bool> = tickets
@@ -320,23 +252,23 @@ pub fn proportions(tickets: &[&Judged]) -> BTreeMap<String, Proportion> {
         .collect();
     let within = |k: usize| ranked.iter().filter(|r| r.is_some_and(|r| r <= k)).count();
     [
-        ("containment", c.auto, c.n),
-        ("draft_share", c.draft, c.n),
-        ("escalation_share", c.escalate, c.n),
-        ("accuracy", c.right, c.right + c.wrong),
-        ("wrong_rate", c.wrong, c.labelled),
-        ("escalation_precision", c.handed_needed, c.handed_known),
-        ("escalation_recall", c.handed_needed, c.needed),
+        (Metric::Containment, c.auto, c.n),
+        (Metric::DraftShare, c.draft, c.n),
+        (Metric::EscalationShare, c.escalate, c.n),
+        (Metric::Accuracy, c.right, c.right + c.wrong),
+        (Metric::WrongRate, c.wrong, c.labelled),
+        (Metric::EscalationPrecision, c.handed_needed, c.handed_known),
+        (Metric::EscalationRecall, c.handed_needed, c.needed),
         (
-            "intent_accuracy",
+            Metric::IntentAccuracy,
             intents.iter().filter(|&&r| r).count(),
             intents.len(),
         ),
-        ("recall_at_1", within(1), ranked.len()),
-        ("recall_at_5", within(5), ranked.len()),
+        (Metric::RecallAt1, within(1), ranked.len()),
+        (Metric::RecallAt5, within(5), ranked.len()),
     ]
     .into_iter()
-    .filter_map(|(name, k, n)| Some((name.to_string(), Proportion::wilson(k, n)?)))
+    .filter_map(|(metric, k, n)| Some((metric.id().to_string(), Proportion::wilson(k, n)?)))
     .collect()
 }
 
@@ -533,7 +465,7 @@ pub(crate) mod tests {
             human_frt_s: None,
             elapsed_ms: 2.0,
             reasons: Vec::new(),
-            features: crate::config::Features {
+            features: crate::pipeline::confidence::Features {
                 top_score: 0.5,
                 margin: 0.1,
                 agreement: 1.0,
@@ -544,6 +476,30 @@ pub(crate) mod tests {
             classifier: false,
             routed_category: Some("billing".into()),
             text: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_fields_are_the_metrics_in_their_order_and_value_reads_each_one() {
+        // The results file writes the fields in declaration order: the order of Metric::ALL.
+        let text = serde_json::to_string(&Metrics::default()).unwrap();
+        assert_eq!(text.matches("\":").count(), Metric::ALL.len(), "{text}");
+        let at: Vec<usize> = Metric::ALL
+            .iter()
+            .map(|m| {
+                text.find(&format!("\"{}\":", m.id()))
+                    .unwrap_or_else(|| panic!("no field `{}` in Metrics", m.id()))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        // A distinct number in every field, written by name, read back by metric.
+        let mut json = serde_json::to_value(Metrics::default()).unwrap();
+        for (i, metric) in Metric::ALL.into_iter().enumerate() {
+            json[metric.id()] = serde_json::Value::from(i);
+        }
+        let m: Metrics = serde_json::from_value(json).unwrap();
+        for (i, metric) in Metric::ALL.into_iter().enumerate() {
+            assert_eq!(m.value(metric), Some(i as f64), "{}", metric.id());
         }
     }
 

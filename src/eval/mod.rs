@@ -25,8 +25,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Policy;
+use crate::config::{Costs, Policy};
 use crate::error::UserError;
+use crate::metric::Metric;
 use judge::Judged;
 use metrics::{Confusion, Metrics, Segment};
 
@@ -141,7 +142,7 @@ pub struct FrtResults {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoiResults {
-    pub costs: roi::Costs,
+    pub costs: Costs,
     #[serde(flatten)]
     pub roi: roi::Roi,
     /// People-handled tickets per month before and with the bot.
@@ -174,7 +175,7 @@ pub struct Inputs<'a> {
     pub read_as: BTreeMap<String, String>,
     pub timezone: String,
     pub policy: &'a Policy,
-    pub costs: Option<&'a roi::Costs>,
+    pub costs: Option<&'a Costs>,
     pub wall_s: f64,
     /// Embeddings of the tickets the knowledge base did not answer, by index into the judged list.
     pub gap_vectors: Vec<(usize, Vec<f32>)>,
@@ -299,9 +300,9 @@ pub fn measure(judged: &[Judged], inputs: Inputs<'_>) -> anyhow::Result<Results>
             .map(|(k, p)| (k.clone(), [p.low, p.high]))
             .collect(),
         proportions,
-        definitions: metrics::DEFINITIONS
+        definitions: Metric::ALL
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|m| (m.id().to_string(), m.definition().to_string()))
             .collect(),
         metrics: m,
         latency,

@@ -9,36 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `costs` block of kbctl.yaml.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Costs {
-    /// Tickets per month.
-    pub tickets_per_month: f64,
-    /// Cost of one ticket handled by a person (salary, overhead), in the report's currency.
-    pub cost_per_human_ticket: f64,
-    /// Cost of one wrong automatic answer (rework, goodwill, churn risk).
-    #[serde(default)]
-    pub cost_per_wrong_answer: f64,
-    /// One-off implementation cost.
-    pub implementation_cost: f64,
-    /// Monthly running cost (hosting, licences, upkeep).
-    #[serde(default)]
-    pub monthly_running_cost: f64,
-    /// Horizon of the ROI figure, in months.
-    #[serde(default = "default_horizon")]
-    pub horizon_months: u32,
-    #[serde(default = "default_currency")]
-    pub currency: String,
-}
-
-fn default_horizon() -> u32 {
-    36
-}
-
-fn default_currency() -> String {
-    "RUB".into()
-}
+use crate::config::Costs;
 
 /// Both views of the investment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

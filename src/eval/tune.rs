@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::curve::{self, Item, Point, Target};
 use super::judge::Judged;
 use super::metrics::SplitMix;
-use crate::config::{Calibration, Features};
+use crate::config::Calibration;
+use crate::pipeline::confidence::Features;
 
 /// Fewest labelled tickets a category needs for a threshold of its own.
 pub const MIN_CATEGORY_TICKETS: usize = 30;
@@ -105,7 +106,7 @@ pub fn tune(judged: &[Judged], configured: &Calibration, options: Options) -> Tu
         .map(|t| Row {
             features: t.features,
             classifier: t.classifier.then_some(t.intent_share),
-            may_auto: t.floor == crate::pipeline::Decision::Auto,
+            may_auto: t.floor == crate::decision::Decision::Auto,
             correct: t.correct,
             category: t.routed_category.clone(),
             confidence: t.confidence,
@@ -457,8 +458,8 @@ fn solve(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decision::Decision;
     use crate::eval::metrics::tests::judged;
-    use crate::pipeline::Decision;
 
     /// Tickets whose correctness follows the top score: right above 0.55, wrong below.
     fn history(n: usize) -> Vec<Judged> {

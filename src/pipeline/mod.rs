@@ -1,5 +1,6 @@
 //! The decision engine: ticket -> retrieve -> signals -> confidence -> reasons -> decision -> rendered answer and handover.
 
+pub mod confidence;
 pub mod entities;
 pub mod lexicon;
 pub mod pii;
@@ -11,6 +12,7 @@ mod triggers;
 use serde::Serialize;
 
 use crate::config::{Policy, RetrievalConfig};
+use crate::decision::{Decision, ReasonCode};
 use crate::index::{Hit, Mode, Retriever, SearchOptions};
 use crate::lang::{self, Lang};
 use crate::model::intent;
@@ -21,15 +23,6 @@ use pii::PiiFinding;
 pub use render::Renderer;
 use sentiment::{Sentiment, SentimentLabel};
 use triggers::{PhraseMatch, PhraseMatcher};
-
-/// What happens to a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    Auto,
-    Draft,
-    Escalate,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,7 +73,7 @@ pub struct ViewSignal {
 /// One reason a ticket is not answered automatically, with the number and threshold behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
-    pub code: &'static str,
+    pub code: ReasonCode,
     /// The least cautious decision this reason allows.
     pub decision: Decision,
     pub detail: String,
@@ -113,7 +106,7 @@ pub struct Handover {
     pub intent: Option<String>,
     pub sentiment: SentimentLabel,
     pub priority: Priority,
-    pub reasons: Vec<&'static str>,
+    pub reasons: Vec<ReasonCode>,
     pub entities: Vec<Entity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_reply: Option<String>,
@@ -425,7 +418,8 @@ impl Pipeline {
                 }
             })
             .collect();
-        let has_answer = top_chunk.is_some() && !reasons.iter().any(|r| r.code == "no_kb_match");
+        let has_answer =
+            top_chunk.is_some() && !reasons.iter().any(|r| r.code == ReasonCode::NoKbMatch);
         let answer = match (self.task, &top_chunk) {
             (Task::Answer, Some(chunk)) if has_answer => {
                 Some(self.renderer.answer(ticket, language, chunk, &sources)?)
@@ -537,7 +531,7 @@ impl Pipeline {
                 value: Some(best_score),
                 threshold: Some(p.no_match_score),
                 ..reason(
-                    "no_kb_match",
+                    ReasonCode::NoKbMatch,
                     Decision::Escalate,
                     "no knowledge-base document matches well enough".into(),
                 )
@@ -549,7 +543,7 @@ impl Pipeline {
                 value: Some(known),
                 threshold: Some(p.min_known_share),
                 ..reason(
-                    "unrecognised_text",
+                    ReasonCode::UnrecognisedText,
                     Decision::Escalate,
                     format!(
                         "{} of {} words are unknown to the knowledge base in every language",
@@ -565,7 +559,7 @@ impl Pipeline {
                 value: Some(unknown_topic),
                 threshold: Some(p.unknown_topic_share),
                 ..reason(
-                    "unknown_topic",
+                    ReasonCode::UnknownTopic,
                     Decision::Draft,
                     format!(
                         "the subject names what no document mentions: {}",
@@ -587,7 +581,7 @@ impl Pipeline {
                 kind: Some(kind.to_string()),
                 matched: Some(matched.join(", ")),
                 ..reason(
-                    "trigger_term",
+                    ReasonCode::TriggerTerm,
                     Decision::Escalate,
                     format!("{kind} terms {}", terms.join(", ")),
                 )
@@ -597,7 +591,7 @@ impl Pipeline {
             out.push(Reason {
                 matched: Some(hit.matched.clone()),
                 ..reason(
-                    "human_request",
+                    ReasonCode::HumanRequest,
                     Decision::Escalate,
                     format!("asks for a person (\"{}\")", hit.phrase),
                 )
@@ -612,7 +606,11 @@ impl Pipeline {
             out.push(Reason {
                 value: Some(sentiment.score),
                 threshold: Some(threshold),
-                ..reason("negative_sentiment", decision, sentiment.cues.join("; "))
+                ..reason(
+                    ReasonCode::NegativeSentiment,
+                    decision,
+                    sentiment.cues.join("; "),
+                )
             });
         }
         if let Some(chunk) = top {
@@ -621,7 +619,7 @@ impl Pipeline {
                 out.push(Reason {
                     kind: Some(category.clone()),
                     ..reason(
-                        "sensitive_topic",
+                        ReasonCode::SensitiveTopic,
                         Decision::Escalate,
                         format!(
                             "the best source `{}` must never be sent automatically",
@@ -635,7 +633,7 @@ impl Pipeline {
                 out.push(Reason {
                     kind: Some(category.clone()),
                     ..reason(
-                        "category_not_enabled",
+                        ReasonCode::CategoryNotEnabled,
                         Decision::Draft,
                         if category.is_empty() {
                             "the best source has no category, and automation is limited to some"
@@ -664,7 +662,7 @@ impl Pipeline {
                 value: Some(confidence),
                 threshold: Some(threshold),
                 ..reason(
-                    "low_confidence",
+                    ReasonCode::LowConfidence,
                     decision,
                     "confidence below the threshold".into(),
                 )
@@ -676,13 +674,13 @@ impl Pipeline {
 
 impl Signals {
     /// The inputs of the confidence model, in `Calibration`'s order.
-    pub fn features(&self) -> crate::config::Features {
-        crate::config::Features {
+    pub fn features(&self) -> confidence::Features {
+        confidence::Features {
             top_score: self.top_score,
             margin: self.margin,
             agreement: f32::from(u8::from(self.agreement)),
             views_agree: self.views_agree,
-            coverage: self.coverage.unwrap_or(crate::config::NEUTRAL_COVERAGE),
+            coverage: self.coverage.unwrap_or(confidence::NEUTRAL_COVERAGE),
         }
     }
 }

@@ -9,10 +9,12 @@ use minijinja::{AutoEscape, Environment, Value, context};
 use polars::prelude::*;
 use serde::Serialize;
 
+use crate::config::GatesConfig;
 use crate::error::UserError;
 use crate::eval::Results;
-use crate::eval::gates::{self, GatesConfig};
-use crate::eval::metrics::{Segment, higher_is_better};
+use crate::eval::gates;
+use crate::eval::metrics::Segment;
+use crate::metric::{Better, Metric, Unit};
 use crate::output::duration;
 use svg::{Marker, Series, StackRow, palette};
 
@@ -150,34 +152,37 @@ fn months(v: Option<u32>) -> String {
 }
 
 /// The figures shown at the top, in order: (metric, label).
-const HEADLINE: &[(&str, &str)] = &[
-    ("containment", "Answered automatically"),
-    ("accuracy", "Automatic answers that are right"),
+const HEADLINE: &[(Metric, &str)] = &[
+    (Metric::Containment, "Answered automatically"),
+    (Metric::Accuracy, "Automatic answers that are right"),
     (
-        "escalation_recall",
+        Metric::EscalationRecall,
         "Tickets needing a person that reached one",
     ),
-    ("wrong_rate", "Wrong automatic answers"),
-    ("frt_median_before_s", "Median first response, before"),
-    ("frt_median_after_s", "Median first response, with the bot"),
-    ("monthly_savings_net", "Net savings per month"),
-    ("payback_months_net", "Payback (net)"),
-    ("roi_net", "ROI over the horizon (net)"),
+    (Metric::WrongRate, "Wrong automatic answers"),
+    (Metric::FrtMedianBeforeS, "Median first response, before"),
+    (
+        Metric::FrtMedianAfterS,
+        "Median first response, with the bot",
+    ),
+    (Metric::MonthlySavingsNet, "Net savings per month"),
+    (Metric::PaybackMonthsNet, "Payback (net)"),
+    (Metric::RoiNet, "ROI over the horizon (net)"),
 ];
 
 /// What the successes of a headline proportion are, in the sentence under its value.
-fn counted(metric: &str) -> &'static str {
+fn counted(metric: Metric) -> &'static str {
     match metric {
-        "containment" => "answered automatically",
-        "accuracy" => "right",
-        "escalation_recall" => "reached a person",
-        "wrong_rate" => "wrong",
+        Metric::Containment => "answered automatically",
+        Metric::Accuracy => "right",
+        Metric::EscalationRecall => "reached a person",
+        Metric::WrongRate => "wrong",
         _ => "",
     }
 }
 
 /// "69 of 69 right, 95% CI 0.95-1.00".
-fn evidence(metric: &str, p: &crate::eval::metrics::Proportion) -> String {
+fn evidence(metric: Metric, p: &crate::eval::metrics::Proportion) -> String {
     let what = counted(metric);
     let space = if what.is_empty() { "" } else { " " };
     format!(
@@ -186,33 +191,27 @@ fn evidence(metric: &str, p: &crate::eval::metrics::Proportion) -> String {
     )
 }
 
-fn show(metric: &str, v: Option<f64>, currency: &str) -> String {
-    match v {
-        None => "n/a".into(),
-        Some(v) if metric.ends_with("_s") => duration(v),
-        Some(v) if metric.contains("savings") => money(v, currency),
-        Some(v) if metric.starts_with("payback") => format!("{v:.0} months"),
-        Some(v) => percent(Some(v)),
+fn show(metric: Metric, v: Option<f64>, currency: &str) -> String {
+    let Some(v) = v else {
+        return "n/a".into();
+    };
+    match metric.unit() {
+        Unit::Seconds => duration(v),
+        Unit::Money => money(v, currency),
+        Unit::Months => format!("{v:.0} months"),
+        Unit::Tickets => format!("{v:.0}"),
+        Unit::Share | Unit::Ratio => percent(Some(v)),
     }
 }
 
-fn change(metric: &str, delta: f64, currency: &str) -> String {
-    if metric.ends_with("_s") {
-        format!(
-            "{}{}",
-            if delta < 0.0 { "−" } else { "+" },
-            duration(delta.abs())
-        )
-    } else if metric.contains("savings") {
-        format!(
-            "{}{}",
-            if delta < 0.0 { "−" } else { "+" },
-            money(delta.abs(), currency)
-        )
-    } else if metric.starts_with("payback") {
-        format!("{delta:+.0} months")
-    } else {
-        format!("{:+.1} pp", delta * 100.0)
+fn change(metric: Metric, delta: f64, currency: &str) -> String {
+    let sign = if delta < 0.0 { "−" } else { "+" };
+    match metric.unit() {
+        Unit::Seconds => format!("{sign}{}", duration(delta.abs())),
+        Unit::Money => format!("{sign}{}", money(delta.abs(), currency)),
+        Unit::Months => format!("{delta:+.0} months"),
+        Unit::Tickets => format!("{delta:+.0}"),
+        Unit::Share | Unit::Ratio => format!("{:+.1} pp", delta * 100.0),
     }
 }
 
@@ -226,41 +225,35 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
     let comparisons = baseline
         .map(|b| gates::compare(&results.metrics, &b.metrics, &GatesConfig::default()))
         .unwrap_or_default();
-    let values: BTreeMap<String, Option<f64>> =
-        gates::metric_values(&results.metrics).into_iter().collect();
     let headline = HEADLINE
         .iter()
-        .map(|&(key, label)| {
-            let raw = values.get(key).copied().flatten();
+        .map(|&(metric, label)| {
+            let key = metric.id();
+            let raw = results.metrics.value(metric);
             let c = comparisons.iter().find(|c| c.metric == key);
             let delta = c.and_then(|c| c.delta);
-            let better = |d: f64| match higher_is_better(key) {
-                Some(true) => d > 0.0,
-                Some(false) => d < 0.0,
+            let better = |d: f64| match metric.better() {
+                Some(Better::Higher) => d > 0.0,
+                Some(Better::Lower) => d < 0.0,
                 None => false,
             };
             Figure {
                 key: key.into(),
                 label: label.into(),
-                value: show(key, raw, currency),
+                value: show(metric, raw, currency),
                 raw,
-                // This build's wording first: its captions carry no units (the card shows
-                // them), while an older results file may say "seconds" beside hours.
-                definition: crate::eval::metrics::DEFINITIONS
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, d)| d.to_string())
-                    .or_else(|| results.definitions.get(key).cloned())
-                    .unwrap_or_default(),
+                // This build's wording: its captions carry no units (the card shows them),
+                // while an older results file may say "seconds" beside hours.
+                definition: metric.definition().to_string(),
                 evidence: results
                     .proportions
                     .get(key)
-                    .map(|p| evidence(key, p))
+                    .map(|p| evidence(metric, p))
                     .unwrap_or_default(),
                 change: match delta {
                     None => String::new(),
                     Some(0.0) => "no change".into(),
-                    Some(d) => change(key, d, currency),
+                    Some(d) => change(metric, d, currency),
                 },
                 regressed: c.is_some_and(|c| c.regressed && c.delta.is_some_and(|d| d != 0.0)),
                 improved: delta.is_some_and(better),
@@ -282,13 +275,13 @@ pub fn view(results: &Results, baseline: Option<&Results>, source: &str) -> anyh
     let mut case_study = vec![
         CaseRow {
             label: "Time to first answer (median)".into(),
-            before: show("frt_median_before_s", m.frt_median_before_s, currency),
-            after: show("frt_median_after_s", m.frt_median_after_s, currency),
+            before: show(Metric::FrtMedianBeforeS, m.frt_median_before_s, currency),
+            after: show(Metric::FrtMedianAfterS, m.frt_median_after_s, currency),
         },
         CaseRow {
             label: "Time to first answer (90th percentile)".into(),
-            before: show("frt_p90_before_s", m.frt_p90_before_s, currency),
-            after: show("frt_p90_after_s", m.frt_p90_after_s, currency),
+            before: show(Metric::FrtP90BeforeS, m.frt_p90_before_s, currency),
+            after: show(Metric::FrtP90AfterS, m.frt_p90_after_s, currency),
         },
         CaseRow {
             label: "Share of tickets answered automatically".into(),
